@@ -1,0 +1,32 @@
+package dev.vmpools.app;
+
+import java.util.Arrays;
+
+/** Entry point of the jar: dispatches {@code demo} and {@code run <component>}. The only place that exits. */
+public final class VmpoolsMain {
+    private VmpoolsMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        int code = switch (command) {
+            case "demo" -> DemoMain.run(rest);
+            case "run" -> run(rest);
+            default -> {
+                System.err.println("usage: java -jar vmpools.jar demo | run <webhook|scheduler|certs|all> [options]");
+                yield command.equals("help") ? 0 : 2;
+            }
+        };
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    private static int run(String[] args) {
+        String component = args.length == 0 ? "--help" : args[0];
+        System.err.println("vmpools: 'run " + component + "': the components webhook, scheduler and certs are not "
+                + "part of this build yet; this build provides the test control plane and 'demo'.");
+        return 2;
+    }
+}
