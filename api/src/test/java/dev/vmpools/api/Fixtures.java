@@ -6,9 +6,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The YAML fixtures under {@code src/test/resources/fixtures}. */
 final class Fixtures {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
     private Fixtures() {
     }
 
@@ -29,11 +34,11 @@ final class Fixtures {
 
     /** The fixture as a JSON tree, i.e. what the API server would hold. */
     static JsonNode tree(String name) {
-        return Serialization.yamlMapper().readTree(text(name));
+        return YAML.readTree(text(name));
     }
 
     /** An object as fabric8 would send it, as a JSON tree. */
     static JsonNode treeOf(Object resource) {
-        return Serialization.jsonMapper().readTree(Serialization.asJson(resource));
+        return JSON.readTree(Serialization.asJson(resource));
     }
 }

@@ -25,7 +25,7 @@ class VmPatchesTest {
 
         JsonNode patched = apply(VmPatches.assign(read, BOB), stored);
 
-        assertThat(patched.at("/status/assignment")).isEqualTo(Serialization.jsonMapper().valueToTree(
+        assertThat(patched.at("/status/assignment")).isEqualTo(Fixtures.JSON.valueToTree(
                 java.util.Map.of("pool", "test-vms", "user", "bob", "lastUsed", "2025-03-01T11:00:00.250Z")));
         assertThat(withoutAssignment(patched)).isEqualTo(withoutAssignment(stored));
     }
@@ -105,7 +105,7 @@ class VmPatchesTest {
     }
 
     private static JsonNode apply(List<JsonPatchOperation> patch, JsonNode target) {
-        JsonNode body = Serialization.jsonMapper().readTree(Serialization.asJson(patch));
+        JsonNode body = Fixtures.JSON.readTree(Serialization.asJson(patch));
         return JsonPatch.apply(body, target);
     }
 
