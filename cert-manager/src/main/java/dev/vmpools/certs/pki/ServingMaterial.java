@@ -72,8 +72,8 @@ public record ServingMaterial(PrivateKey key, List<X509Certificate> chain, List<
 
     /**
      * Whether the chain verifies against any one of {@code cas} at {@code now}, as a TLS client trusting
-     * exactly that bundle would check it (PKIX: signatures, names, validity, CA constraints; no
-     * revocation).
+     * exactly that bundle would check it (PKIX: signatures, names, validity of every certificate including
+     * the CA, CA constraints; no revocation).
      */
     public ChainVerification verifyAgainst(List<X509Certificate> cas, Instant now) {
         if (cas.isEmpty()) {
@@ -87,10 +87,17 @@ public record ServingMaterial(PrivateKey key, List<X509Certificate> chain, List<
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(now));
             var result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(path, parameters);
-            return new ChainVerification.Verified(result.getTrustAnchor().getTrustedCert());
+            var anchor = result.getTrustAnchor().getTrustedCert();
+            // The JDK does not check a trust anchor's validity; Go's verifier, which the API server uses, does.
+            if (now.isBefore(anchor.getNotBefore().toInstant()) || now.isAfter(anchor.getNotAfter().toInstant())) {
+                return new ChainVerification.Unverified("serving certificate " + describe(leaf()) + " verifies against CA "
+                        + describe(anchor) + ", which is not valid at " + now + " (valid " + anchor.getNotBefore().toInstant()
+                        + " to " + anchor.getNotAfter().toInstant() + ")");
+            }
+            return new ChainVerification.Verified(anchor);
         } catch (CertPathValidatorException e) {
             return new ChainVerification.Unverified("serving certificate " + describe(leaf())
-                    + " does not verify against " + describe(cas) + ": " + e.getMessage());
+                     + " does not verify against " + describeCas(cas) + ": " + e.getMessage());
         } catch (CertificateException e) {
             return new ChainVerification.Unverified("chain cannot be read as a certificate path: " + e.getMessage());
         } catch (GeneralSecurityException e) {
@@ -104,7 +111,8 @@ public record ServingMaterial(PrivateKey key, List<X509Certificate> chain, List<
                 + certificate.getSerialNumber().toString(16) + ")";
     }
 
-    static String describe(List<X509Certificate> certificates) {
+    /** "CA ..." for one, "n CAs [...]" for several, for messages. */
+    public static String describeCas(List<X509Certificate> certificates) {
         return certificates.size() == 1
                 ? "CA " + describe(certificates.getFirst())
                 : certificates.size() + " CAs " + certificates.stream().map(ServingMaterial::describe).toList();

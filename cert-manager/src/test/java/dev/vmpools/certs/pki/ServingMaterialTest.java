@@ -79,6 +79,16 @@ class ServingMaterialTest {
     }
 
     @Test
+    void doesNotVerifyAgainstACaOutsideItsValidityAsTheApiServerWouldNot() {
+        var future = TestMaterial.ca(T0.plus(Duration.ofDays(1)));
+        var early = future.issueServingCertificate(TestMaterial.NAMES, TestMaterial.LEAF_VALIDITY, T0, TestMaterial.RANDOM);
+
+        assertThat(early.verify(T0)).isInstanceOfSatisfying(ChainVerification.Unverified.class,
+                unverified -> assertThat(unverified.problem()).contains("which is not valid at " + T0));
+        assertThat(early.verify(T0.plus(Duration.ofDays(1))).verified()).isTrue();
+    }
+
+    @Test
     void doesNotVerifyAgainstNoCa() {
         assertThat(SERVING.verifyAgainst(List.of(), T0))
                 .isEqualTo(new ChainVerification.Unverified("no CA certificate to verify against"));
