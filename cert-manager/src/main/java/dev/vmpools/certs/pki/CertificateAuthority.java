@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -91,7 +92,8 @@ public record CertificateAuthority(PrivateKey key, X509Certificate certificate) 
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             extensions.createSubjectKeyIdentifier(keys.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false,
-                            extensions.createAuthorityKeyIdentifier(certificate));
+                            // The key identifier alone: issuer name and serial would tie the leaf to one CA certificate.
+                            extensions.createAuthorityKeyIdentifier(certificate.getPublicKey()));
             var leaf = sign(builder, key);
             return new ServingMaterial(keys.getPrivate(), List.of(leaf), List.of(certificate));
         } catch (GeneralSecurityException | CertIOException e) {
@@ -146,7 +148,7 @@ public record CertificateAuthority(PrivateKey key, X509Certificate certificate) 
     }
 
     private static GeneralNames generalNames(SubjectAltNames names) {
-        var entries = new java.util.ArrayList<GeneralName>();
+        var entries = new ArrayList<GeneralName>();
         names.dnsNames().forEach(name -> entries.add(new GeneralName(GeneralName.dNSName, name)));
         names.ipAddresses().forEach(address -> entries.add(new GeneralName(GeneralName.iPAddress, address)));
         return new GeneralNames(entries.toArray(GeneralName[]::new));

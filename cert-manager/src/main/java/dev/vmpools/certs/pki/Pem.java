@@ -6,12 +6,12 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -48,7 +48,7 @@ public final class Pem {
         for (var certificate : certificates) {
             try {
                 blocks.add(new PemObject(CERTIFICATE, certificate.getEncoded()));
-            } catch (java.security.cert.CertificateEncodingException e) {
+            } catch (CertificateEncodingException e) {
                 // A certificate we hold was parsed or built from valid DER: failing to encode it is a bug.
                 throw new IllegalStateException("cannot encode certificate " + certificate.getSubjectX500Principal(), e);
             }
@@ -159,6 +159,6 @@ public final class Pem {
 
     private static String describe(Exception e) {
         var message = e.getMessage();
-        return Objects.requireNonNullElse(message == null || message.isBlank() ? null : message, e.getClass().getSimpleName());
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 }

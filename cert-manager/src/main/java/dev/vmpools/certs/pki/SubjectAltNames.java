@@ -5,11 +5,13 @@ import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -114,7 +116,7 @@ public record SubjectAltNames(SortedSet<String> dnsNames, SortedSet<String> ipAd
     }
 
     private static SortedSet<String> canonical(SortedSet<String> names, String field,
-            java.util.function.UnaryOperator<String> canonicalize) {
+            UnaryOperator<String> canonicalize) {
         Objects.requireNonNull(names, field);
         var result = new TreeSet<String>();
         for (var name : names) {
@@ -123,7 +125,7 @@ public record SubjectAltNames(SortedSet<String> dnsNames, SortedSet<String> ipAd
             }
             result.add(canonicalize.apply(name));
         }
-        return java.util.Collections.unmodifiableSortedSet(result);
+        return Collections.unmodifiableSortedSet(result);
     }
 
     private static String canonicalDnsName(String name) {

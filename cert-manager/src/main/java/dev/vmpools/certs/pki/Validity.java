@@ -32,6 +32,7 @@ public record Validity(Duration lifetime, Duration backdate) {
         }
     }
 
+    /** The default backdate of 5 minutes, or a tenth of the lifetime when that is under 10 minutes. */
     public static Validity of(Duration lifetime) {
         return new Validity(lifetime, DEFAULT_BACKDATE.compareTo(lifetime.dividedBy(2)) <= 0
                 ? DEFAULT_BACKDATE

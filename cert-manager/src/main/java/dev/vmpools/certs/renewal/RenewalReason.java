@@ -4,8 +4,11 @@ import static dev.vmpools.certs.pki.ServingMaterial.describe;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Why a CA or serving certificate must be replaced. {@link #reason()} is a stable PascalCase name for
@@ -159,8 +162,8 @@ public sealed interface RenewalReason {
         public SanChanged {
             Objects.requireNonNull(secret, "secret");
             Objects.requireNonNull(certificate, "certificate");
-            missing = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(missing));
-            extra = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(extra));
+            missing = Collections.unmodifiableSortedSet(new TreeSet<>(missing));
+            extra = Collections.unmodifiableSortedSet(new TreeSet<>(extra));
         }
 
         @Override
@@ -170,7 +173,7 @@ public sealed interface RenewalReason {
 
         @Override
         public String message() {
-            var parts = new java.util.ArrayList<String>();
+            var parts = new ArrayList<String>();
             if (!missing.isEmpty()) {
                 parts.add("lacks required names " + missing);
             }

@@ -72,7 +72,8 @@ class CertificateAuthorityTest {
         assertThat(leaf.getKeyUsage()).containsExactly(true, false, false, false, false, false, false, false, false);
         assertThat(leaf.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
         assertThat(leaf.getSigAlgName()).isEqualTo("SHA256withECDSA");
-        assertThat(authorityKeyIdentifier(leaf)).isEqualTo(subjectKeyIdentifier(ca.certificate()));
+        assertThat(authorityKeyIdentifier(leaf).getKeyIdentifierOctets()).isEqualTo(subjectKeyIdentifier(ca.certificate()));
+        assertThat(authorityKeyIdentifier(leaf).getAuthorityCertIssuer()).isNull();
         assertThat(subjectKeyIdentifier(leaf)).isNotEmpty().isNotEqualTo(subjectKeyIdentifier(ca.certificate()));
         assertThat(material.chain()).containsExactly(leaf);
         assertThat(material.caCertificates()).containsExactly(ca.certificate());
@@ -144,8 +145,8 @@ class CertificateAuthorityTest {
                 JcaX509ExtensionUtils.parseExtensionValue(certificate.getExtensionValue("2.5.29.14"))).getKeyIdentifier();
     }
 
-    static byte[] authorityKeyIdentifier(X509Certificate certificate) throws Exception {
+    static AuthorityKeyIdentifier authorityKeyIdentifier(X509Certificate certificate) throws Exception {
         return AuthorityKeyIdentifier.getInstance(
-                JcaX509ExtensionUtils.parseExtensionValue(certificate.getExtensionValue("2.5.29.35"))).getKeyIdentifier();
+                JcaX509ExtensionUtils.parseExtensionValue(certificate.getExtensionValue("2.5.29.35")));
     }
 }
