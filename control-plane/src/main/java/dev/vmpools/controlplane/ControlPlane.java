@@ -196,9 +196,14 @@ public final class ControlPlane implements AutoCloseable {
 
     /** GET on the API server as {@code user}, e.g. {@code /version}; returns status and body. */
     public HttpResponse<String> get(TestUser user, String path) {
+        return get(user, path, "application/json");
+    }
+
+    /** GET with an {@code Accept} header, e.g. a server-side table: {@code application/json;as=Table;v=v1;g=meta.k8s.io}. */
+    public HttpResponse<String> get(TestUser user, String path, String accept) {
         try {
             return http.send(HttpRequest.newBuilder(apiServerUrl().resolve(path))
-                    .header("Authorization", "Bearer " + user.token())
+                    .header("Authorization", "Bearer " + user.token()).header("Accept", accept)
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
