@@ -51,8 +51,11 @@ public final class AdmissionService implements HttpService {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** An HTTP answer: status code, JSON body, and the labels it is counted under. */
-    public record Answer(int status, byte[] body, String operation, String decision) {
+    /**
+     * An HTTP answer: status code, JSON body, the labels it is counted under, and whether the connection
+     * must close because part of the request body is still unread on it.
+     */
+    public record Answer(int status, byte[] body, String operation, String decision, boolean close) {
     }
 
     @Override
@@ -67,16 +70,16 @@ public final class AdmissionService implements HttpService {
         Answer answer;
         try {
             answer = answer(endpoint, request);
-        } catch (RuntimeException e) {
-            // Reading the body failed (client gone, connection reset): answer if the socket still can.
-            LOG.log(Level.DEBUG, "admission request on " + endpoint.path() + " could not be read", e);
-            answer = rejection(500, "InternalError", "the request body could not be read: " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug outside any handler: still an answer, and the connection lives on.
+            LOG.log(Level.ERROR, "admission request on " + endpoint.path() + " failed", e);
+            answer = rejection(500, AdmissionOutcome.Errored.REASON, "the vmpools webhook failed on this request ("
+                    + e.getClass().getSimpleName() + ")");
         }
         metrics.record(endpoint, answer.operation(), answer.decision(), System.nanoTime() - start);
         response.status(answer.status());
         response.headers().contentType(MediaTypes.APPLICATION_JSON);
-        if (answer.status() == 413) {
-            // The rest of the body is still on the wire: this connection cannot carry another request.
+        if (answer.close()) {
             response.header(HeaderValues.CONNECTION_CLOSE);
         }
         response.send(answer.body());
@@ -95,14 +98,15 @@ public final class AdmissionService implements HttpService {
         try {
             // Not closed: closing reads on, and Helidon discards or closes what is left itself.
             body = request.content().inputStream().readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(Level.DEBUG, () -> "admission request body on " + endpoint.path() + " could not be read: " + e);
+            return unread(rejection(400, "BadRequest", "the request body could not be read: " + e.getMessage()));
         } catch (RequestException e) {
             // Helidon enforces the listener's payload limit on chunked bodies as they are read.
             if (e.status().code() == 413) {
                 return tooLarge("more than " + MAX_BODY_BYTES + " bytes");
             }
-            throw e;
+            return unread(rejection(400, "BadRequest", "the request body could not be read (" + e.status() + ")"));
         }
         if (body.length > MAX_BODY_BYTES) {
             return tooLarge("more than " + MAX_BODY_BYTES + " bytes");
@@ -146,11 +150,18 @@ public final class AdmissionService implements HttpService {
             patch = emptyPatch();
         }
         log(request, outcome);
-        return answer(request.uid(), operation, outcome, patch);
+        try {
+            return answer(request.uid(), operation, outcome, patch);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "admission answer could not be written for uid=" + request.uid() + " "
+                    + describe(request), e);
+            return answer(request.uid(), operation, AdmissionOutcome.errored("the vmpools webhook could not write its"
+                    + " answer (" + e.getClass().getSimpleName() + "); its log names uid " + request.uid()), emptyPatch());
+        }
     }
 
     private Answer answer(String uid, String operation, AdmissionOutcome outcome, ArrayNode patch) {
-        return new Answer(200, reviews.response(uid, outcome, patch), operation, outcome.decision());
+        return new Answer(200, reviews.response(uid, outcome, patch), operation, outcome.decision(), false);
     }
 
     /** A denial when the request is not of this endpoint's kind, operations or (no) subresource. */
@@ -174,13 +185,18 @@ public final class AdmissionService implements HttpService {
     }
 
     private Answer tooLarge(String size) {
-        return rejection(413, "RequestEntityTooLarge", "request body is " + size + "; the limit is "
-                + MAX_BODY_BYTES + " bytes");
+        return unread(rejection(413, "RequestEntityTooLarge", "request body is " + size + "; the limit is "
+                + MAX_BODY_BYTES + " bytes"));
     }
 
     private Answer rejection(int status, String reason, String message) {
         return new Answer(status, reviews.status(status, reason, message), AdmissionMetrics.UNKNOWN_OPERATION,
-                AdmissionMetrics.REJECTED);
+                AdmissionMetrics.REJECTED, false);
+    }
+
+    /** The answer, on a connection that cannot carry another request: its body was not read to the end. */
+    private static Answer unread(Answer answer) {
+        return new Answer(answer.status(), answer.body(), answer.operation(), answer.decision(), true);
     }
 
     private ArrayNode emptyPatch() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import dev.vmpools.webhook.admission.AdmissionOutcome;
 import dev.vmpools.webhook.admission.AdmissionReviews;
 import dev.vmpools.webhook.admission.Fixtures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -95,6 +96,26 @@ class AdmissionServiceTest {
         JsonNode response = json(nullHandler.review(Endpoint.VALIDATE_VMPOOLS, Fixtures.bytes(Fixtures.POOL_CREATE)))
                 .path("response");
         assertThat(response.at("/status/code").intValue()).isEqualTo(500);
+    }
+
+    @Test
+    void anAnswerThatCannotBeWrittenIsAnInternalErrorWithUid() {
+        // Read within the nesting limit, but the patch around it is too deep to write.
+        AdmissionService deepening = new AdmissionService(new AdmissionHandlers(TestHandlers.allowing(), request -> {
+            ObjectNode object = request.object().orElseThrow();
+            ObjectNode node = object.withObjectProperty("spec");
+            for (int depth = 0; depth < AdmissionReviews.MAX_NESTING_DEPTH; depth++) {
+                node = node.putObject("n");
+            }
+            return AdmissionOutcome.patched(object);
+        }, TestHandlers.validating(), TestHandlers.allowing()), reviews, new AdmissionMetrics(registry));
+        AdmissionService.Answer answer = deepening.review(Endpoint.MUTATE_VMASSIGNMENTS,
+                Fixtures.bytes(Fixtures.ASSIGNMENT_CREATE_MUTATE));
+        JsonNode response = json(answer).path("response");
+        assertThat(answer.decision()).isEqualTo("errored");
+        assertThat(response.path("uid").stringValue()).isEqualTo("3f1c6a2e-8d4b-4c1e-9b7a-52d0e6f4a1c9");
+        assertThat(response.at("/status/code").intValue()).isEqualTo(500);
+        assertThat(response.has("patch")).isFalse();
     }
 
     @ParameterizedTest(name = "{0} on {1}")
