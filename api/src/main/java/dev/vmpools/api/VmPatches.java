@@ -25,14 +25,23 @@ public final class VmPatches {
      * no assignment record yet, the precondition is its resourceVersion instead.
      */
     public static List<JsonPatchOperation> assign(VirtualMachine observed, PoolAssignment next) {
+        String resourceVersion = observed.getMetadata() == null ? null : observed.getMetadata().getResourceVersion();
+        return assign(observed.getStatus(), resourceVersion, next);
+    }
+
+    /**
+     * As {@link #assign(VirtualMachine, PoolAssignment)}, from the parts of a VM that were read: its status
+     * (null when it has none) and its resourceVersion (needed only where there is no assignment record).
+     */
+    public static List<JsonPatchOperation> assign(VirtualMachineStatus observedStatus, String observedResourceVersion,
+            PoolAssignment next) {
         Objects.requireNonNull(next, "next");
-        VirtualMachineStatus status = observed.getStatus();
-        if (status != null && status.assignment() != null) {
-            return List.of(JsonPatchOperation.test(ASSIGNMENT, asMap(status.assignment())),
+        if (observedStatus != null && observedStatus.assignment() != null) {
+            return List.of(JsonPatchOperation.test(ASSIGNMENT, asMap(observedStatus.assignment())),
                     JsonPatchOperation.replace(ASSIGNMENT, next.toMap()));
         }
-        JsonPatchOperation unchanged = resourceVersionTest(observed);
-        if (status == null) {
+        JsonPatchOperation unchanged = resourceVersionTest(observedResourceVersion);
+        if (observedStatus == null) {
             return List.of(unchanged, JsonPatchOperation.add(STATUS, Map.of("assignment", next.toMap())));
         }
         return List.of(unchanged, JsonPatchOperation.add(ASSIGNMENT, next.toMap()));
@@ -45,6 +54,17 @@ public final class VmPatches {
     public static List<JsonPatchOperation> release(String pool, String user) {
         return List.of(JsonPatchOperation.test(ASSIGNMENT + "/pool", pool),
                 JsonPatchOperation.test(ASSIGNMENT + "/user", user),
+                JsonPatchOperation.replace(ASSIGNMENT, Map.of()));
+    }
+
+    /**
+     * Empties {@code status.assignment} if it is still exactly the record that was read, {@code lastUsed}
+     * included. Stronger than {@link #release(String, String)}: a newer assignment of the same user and
+     * pool (which writes its own {@code lastUsed}) is not mistaken for the one being released.
+     */
+    public static List<JsonPatchOperation> release(VirtualMachineStatus.Assignment observed) {
+        Objects.requireNonNull(observed, "observed");
+        return List.of(JsonPatchOperation.test(ASSIGNMENT, asMap(observed)),
                 JsonPatchOperation.replace(ASSIGNMENT, Map.of()));
     }
 
@@ -78,8 +98,7 @@ public final class VmPatches {
         return map;
     }
 
-    private static JsonPatchOperation resourceVersionTest(VirtualMachine observed) {
-        String resourceVersion = observed.getMetadata() == null ? null : observed.getMetadata().getResourceVersion();
+    private static JsonPatchOperation resourceVersionTest(String resourceVersion) {
         if (resourceVersion == null) {
             throw new IllegalArgumentException("the observed VM has no resourceVersion: patch only what was read"
                     + " from the API server");

@@ -78,6 +78,38 @@ class VmPatchesTest {
     }
 
     @Test
+    void committingFromTheReadStatusEqualsCommittingFromTheReadVm() {
+        for (String fixture : List.of("vm.yaml", "vm-unassigned.yaml", "vm-new.yaml")) {
+            VirtualMachine read = Fixtures.read(fixture, VirtualMachine.class);
+            assertThat(VmPatches.assign(read.getStatus(), read.getMetadata().getResourceVersion(), BOB))
+                    .as(fixture).isEqualTo(VmPatches.assign(read, BOB));
+        }
+        assertThatThrownBy(() -> VmPatches.assign(null, null, BOB)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resourceVersion");
+    }
+
+    @Test
+    void releasingTheExactRecordReadEmptiesItAndNothingElse() {
+        JsonNode stored = Fixtures.tree("vm.yaml");
+        VirtualMachine read = Fixtures.read("vm.yaml", VirtualMachine.class);
+
+        JsonNode released = apply(VmPatches.release(read.getStatus().assignment()), stored);
+
+        assertThat(released.at("/status/assignment").isEmpty()).isTrue();
+        assertThat(withoutAssignment(released)).isEqualTo(withoutAssignment(stored));
+    }
+
+    @Test
+    void releasingTheExactRecordFailsOnANewerAssignmentOfTheSameUser() {
+        VirtualMachine read = Fixtures.read("vm.yaml", VirtualMachine.class);
+        ObjectNode reassigned = (ObjectNode) Fixtures.tree("vm.yaml");
+        ((ObjectNode) reassigned.at("/status/assignment")).put("lastUsed", "2099-01-01T00:00:00.000Z");
+
+        assertThatThrownBy(() -> apply(VmPatches.release(read.getStatus().assignment()), reassigned))
+                .isInstanceOf(JsonPatchException.class);
+    }
+
+    @Test
     void recordingALastUseKeepsPoolAndUser() {
         JsonNode patched = apply(VmPatches.lastUsed("test-vms", "alice", Instant.parse("2025-03-01T12:00:00Z")),
                 Fixtures.tree("vm.yaml"));
