@@ -1,0 +1,85 @@
+package dev.vmpools.webhook.assignment;
+
+import java.util.Objects;
+
+import dev.vmpools.api.MetadataKeys;
+import dev.vmpools.api.names.LabelValue;
+import dev.vmpools.webhook.admission.AdmissionHandler;
+import dev.vmpools.webhook.admission.AdmissionOutcome;
+import dev.vmpools.webhook.admission.AdmissionRequest;
+import dev.vmpools.webhook.cluster.Assignments;
+import dev.vmpools.webhook.cluster.Pools;
+import dev.vmpools.webhook.identity.Caller;
+import dev.vmpools.webhook.identity.CallerPolicy;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /mutate/vmassignments} (CREATE): defaults {@code spec.user} to the requester and sets the labels
+ * {@code vmpools.dev/pool} and {@code vmpools.dev/user} (with the full names in annotations where a label
+ * cannot hold them), the finalizer {@code vmpools.dev/release} and the annotation
+ * {@code vmpools.dev/granted-by}, overwriting whatever the requester wrote there. A request that
+ * {@link AssignmentPolicy} refuses is refused here already, with the same answer; warnings are left to the
+ * validating webhook, so that they are shown once.
+ */
+public final class AssignmentMutator implements AdmissionHandler {
+
+    private final AssignmentPolicy policy;
+    private final CallerPolicy callers;
+    private final Pools pools;
+    private final Assignments assignments;
+
+    public AssignmentMutator(AssignmentPolicy policy, CallerPolicy callers, Pools pools, Assignments assignments) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.callers = Objects.requireNonNull(callers, "callers");
+        this.pools = Objects.requireNonNull(pools, "pools");
+        this.assignments = Objects.requireNonNull(assignments, "assignments");
+    }
+
+    @Override
+    public AdmissionOutcome handle(AdmissionRequest request) {
+        ObjectNode object = request.object().orElseThrow(() -> new IllegalStateException("CREATE without object"));
+        Caller caller = callers.caller(request.userInfo().username(), request.userInfo().groups(), request.namespace());
+        return switch (policy.create(caller, request.namespace(), request.name(), AssignmentSpec.read(object), pools, assignments)) {
+            case CreateDecision.Refuse refuse -> refuse.outcome();
+            case CreateDecision.Admit admit -> AdmissionOutcome.patched(mutated(object, admit))
+                    .withPool(admit.pool())
+                    .withAuditAnnotation(AssignmentValidator.AUDIT_GRANTED_BY, admit.grantedBy().format());
+        };
+    }
+
+    /** The object with the user, labels, annotations and finalizer of an admitted request. */
+    static ObjectNode mutated(ObjectNode original, CreateDecision.Admit admit) {
+        ObjectNode object = original.deepCopy();
+        ObjectNode spec = object.get("spec") instanceof ObjectNode existing ? existing : object.putObject("spec");
+        spec.put("user", admit.user());
+
+        ObjectNode metadata = object.get("metadata") instanceof ObjectNode existing ? existing : object.putObject("metadata");
+        ObjectNode labels = metadata.get("labels") instanceof ObjectNode existing ? existing : metadata.putObject("labels");
+        ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode existing
+                ? existing : metadata.putObject("annotations");
+        name(labels, annotations, MetadataKeys.POOL_LABEL, MetadataKeys.POOL_ANNOTATION, admit.pool());
+        name(labels, annotations, MetadataKeys.USER_LABEL, MetadataKeys.USER_ANNOTATION, admit.user());
+        annotations.put(MetadataKeys.GRANTED_BY_ANNOTATION, admit.grantedBy().format());
+
+        ArrayNode finalizers = metadata.get("finalizers") instanceof ArrayNode existing ? existing : metadata.putArray("finalizers");
+        boolean present = false;
+        for (var finalizer : finalizers) {
+            present |= finalizer.isString() && MetadataKeys.FINALIZER.equals(finalizer.stringValue());
+        }
+        if (!present) {
+            finalizers.add(MetadataKeys.FINALIZER);
+        }
+        return object;
+    }
+
+    private static void name(ObjectNode labels, ObjectNode annotations, String labelKey, String annotationKey, String name) {
+        LabelValue value = LabelValue.of(name);
+        labels.put(labelKey, value.value());
+        if (value.needsAnnotation()) {
+            annotations.put(annotationKey, name);
+        } else {
+            annotations.remove(annotationKey);
+        }
+    }
+}
