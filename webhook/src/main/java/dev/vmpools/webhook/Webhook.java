@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Objects;
 
+import dev.vmpools.api.config.ConfigException;
 import dev.vmpools.api.identity.IdentityPolicy;
 import dev.vmpools.webhook.admission.AdmissionReviews;
 import dev.vmpools.webhook.assignment.AssignmentMutator;
@@ -39,7 +40,7 @@ public final class Webhook implements AutoCloseable {
 
     /** Starts with the TLS files of the configuration. */
     public static Webhook start(WebhookConfig config, KubernetesClient client) throws IOException, TlsMaterialException {
-        WebhookConfig.TlsFiles files = config.tlsFiles().orElseThrow(() -> new WebhookConfig.ConfigException(
+        WebhookConfig.TlsFiles files = config.tlsFiles().orElseThrow(() -> new ConfigException(
                 WebhookConfig.TLS_KEY_FILE, "", "this build serves TLS from files only: set --tls-key-file and --tls-cert-file"));
         return start(config, client, server -> server.tlsFiles(files.key(), files.chain()));
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.vmpools.api.config.ConfigException;
+import dev.vmpools.api.config.Option;
 import dev.vmpools.api.retention.RetentionMode;
 import dev.vmpools.webhook.identity.Caller;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class WebhookConfigTest {
                 .containsExactlyInAnyOrder("system:serviceaccounts:vmpools-system", "system:serviceaccounts:vmop-system");
         assertThat(config.callers().delegates().delegates()).isEmpty();
         assertThat(config.callers().identity().userPrefix()).isEmpty();
-        assertThat(WebhookConfig.KEYS).extracting(WebhookConfig.Key::name).doesNotHaveDuplicates()
+        assertThat(WebhookConfig.OPTIONS).extracting(Option::name).doesNotHaveDuplicates()
                 .allSatisfy(name -> assertThat(name).matches("[a-z][a-z-]*"));
     }
 
@@ -72,9 +74,9 @@ class WebhookConfigTest {
 
     @ParameterizedTest(name = "--{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "port              | https        | --port=https: must be a port number",
-        "port              | 70000        | --port=70000: must be a port number",
-        "host              | ''           | --host=: give an address",
+        "port              | https        | --port=https: must be a whole number from 0 to 65535",
+        "port              | 70000        | --port=70000: must be a whole number from 0 to 65535",
+        "host              | ''           | --host=: must not be empty: give an address",
         "tls-key-file      | /tls/tls.key | --tls-cert-file=: give the certificate file too",
         "tls-cert-file     | /tls/tls.crt | --tls-key-file=: give the key file too",
         "tls-secret        | Bad_Name     | --tls-secret=Bad_Name: a lowercase RFC 1123 subdomain",
@@ -83,15 +85,15 @@ class WebhookConfigTest {
         "delegates         | gitops/deployer | entry 'gitops/deployer' needs namespaces",
         "delegates         | deployer=*   | entry 'deployer=*': username must be a service account's user name",
         "delegates         | gitops/deployer= | must name at least one namespace",
-        "vm-operator       | maybe        | --vm-operator=maybe: must be present or absent",
-        "pool-namespaces   | a,B          | --pool-namespaces=B: a lowercase RFC 1123 subdomain",
-        "pool-read-timeout | 1s           | --pool-read-timeout=1s: not an ISO 8601 duration",
-        "pool-read-timeout | PT0S         | must be longer than zero and at most PT10S",
-        "pool-read-timeout | PT11S        | must be longer than zero and at most PT10S",
+        "vm-operator       | maybe        | --vm-operator=maybe: must be one of present, absent",
+        "pool-namespaces   | a;B          | --pool-namespaces=a;B: 'a;B': a lowercase RFC 1123 subdomain",
+        "pool-read-timeout | 1s           | --pool-read-timeout=1s: must be an ISO 8601 duration",
+        "pool-read-timeout | PT0S         | from PT0.001S to PT10S",
+        "pool-read-timeout | PT11S        | from PT0.001S to PT10S",
     })
     void badValuesFailNamingTheirOption(String option, String value, String message) {
         assertThatThrownBy(() -> WebhookConfig.from(Map.of(option, value)))
-                .isInstanceOf(WebhookConfig.ConfigException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(message);
     }
 
