@@ -84,6 +84,15 @@ class AdmissionRulesIT {
         root.namespaces().withName(doomed).delete();
     }
 
+    @Test
+    void isReadyWithSyncedCachesAndCountsRequestsByKind() {
+        var ready = webhook.get("/health/ready");
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"caches\":\"UP\"").contains("\"tls\":\"UP\"");
+        assertThat(webhook.metrics()).contains("vmpools_admission_requests_total{decision=\"denied\",kind=\"VmAssignment\",operation=\"CREATE\"}");
+    }
+
     // VmAssignment CREATE
 
     @Test

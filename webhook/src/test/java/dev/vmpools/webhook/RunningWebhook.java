@@ -75,23 +75,9 @@ public final class RunningWebhook implements AutoCloseable {
      */
     public static RunningWebhook start(ControlPlane cp, List<String> namespaces, Map<String, String> options) throws Exception {
         KubernetesClient root = cp.client(TestUser.ROOT);
-        Path manifests = Binaries.repositoryRoot().resolve("manifests");
-        for (String crd : List.of("vmassignment", "vmpool", "vms-minimal")) {
-            cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts", "-k", manifests.resolve("crds/" + crd).toString());
-        }
-        cp.kubectl(TestUser.ROOT, "wait", "--for=condition=Established", "--timeout=60s",
-                "crd/vmassignments.vmpools.dev", "crd/vmpools.vmoperator.jdrupes.org", "crd/vms.vmoperator.jdrupes.org");
-        cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts", "-f", manifests.resolve("rbac/users.yaml").toString());
-        for (HasMetadata item : load(root, manifests.resolve("rbac/webhook.yaml"))) {
-            if (item instanceof ClusterRole role && role.getMetadata().getName().equals("vmpools-webhook")) {
-                root.resource(role).forceConflicts().serverSideApply();
-            }
-        }
+        Path manifests = install(cp);
         for (String namespace : namespaces) {
-            cp.kubectl(TestUser.ROOT, "apply", "-k", manifests.resolve("pool-namespace").toString(), "-n", namespace);
-            bind(root, namespace, "vmpools-user", group("user"), user("carol"), serviceAccount("gitops", "deployer"));
-            bind(root, namespace, "vmpools-pool-admin", group("vmpools:admins"), user("dave"),
-                    serviceAccount("gitops", "deployer"), serviceAccount("vmop-system", "vm-operator"));
+            bindUsersAndWebhook(cp, namespace);
         }
 
         Map<String, String> all = new HashMap<>(Map.of("host", "127.0.0.1", "port", "0",
@@ -145,6 +131,38 @@ public final class RunningWebhook implements AutoCloseable {
         }
     }
 
+    /** Installs the CRDs and the ClusterRoles of users and of the webhook; answers the manifests folder. */
+    public static Path install(ControlPlane cp) throws IOException {
+        KubernetesClient root = cp.client(TestUser.ROOT);
+        Path manifests = Binaries.repositoryRoot().resolve("manifests");
+        for (String crd : List.of("vmassignment", "vmpool", "vms-minimal")) {
+            cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts", "-k", manifests.resolve("crds/" + crd).toString());
+        }
+        cp.kubectl(TestUser.ROOT, "wait", "--for=condition=Established", "--timeout=60s",
+                "crd/vmassignments.vmpools.dev", "crd/vmpools.vmoperator.jdrupes.org", "crd/vms.vmoperator.jdrupes.org");
+        cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts", "-f", manifests.resolve("rbac/users.yaml").toString());
+        for (HasMetadata item : load(root, manifests.resolve("rbac/webhook.yaml"))) {
+            if (item instanceof ClusterRole role && role.getMetadata().getName().equals("vmpools-webhook")) {
+                root.resource(role).forceConflicts().serverSideApply();
+            }
+        }
+        return manifests;
+    }
+
+    /**
+     * Makes {@code namespace} a pool namespace (manifests/pool-namespace: the webhook's and scheduler's rights) and
+     * binds the users: group {@code user}, carol and the delegate to vmpools-user; the admin group, dave, the
+     * delegate and VM-Operator to vmpools-pool-admin.
+     */
+    public static void bindUsersAndWebhook(ControlPlane cp, String namespace) {
+        KubernetesClient root = cp.client(TestUser.ROOT);
+        Path manifests = Binaries.repositoryRoot().resolve("manifests");
+        cp.kubectl(TestUser.ROOT, "apply", "-k", manifests.resolve("pool-namespace").toString(), "-n", namespace);
+        bind(root, namespace, "vmpools-user", group("user"), user("carol"), serviceAccount("gitops", "deployer"));
+        bind(root, namespace, "vmpools-pool-admin", group("vmpools:admins"), user("dave"),
+                serviceAccount("gitops", "deployer"), serviceAccount("vmop-system", "vm-operator"));
+    }
+
     public Webhook webhook() {
         return webhook;
     }
@@ -163,11 +181,16 @@ public final class RunningWebhook implements AutoCloseable {
 
     /** The server's {@code /metrics}. */
     public String metrics() {
+        HttpResponse<String> response = get("/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** GET on the webhook's server, e.g. {@code /health/ready}. */
+    public HttpResponse<String> get(String path) {
         try {
-            HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + webhook.port() + "/metrics"))
+            return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + webhook.port() + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
