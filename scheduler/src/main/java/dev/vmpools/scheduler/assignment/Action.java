@@ -1,0 +1,153 @@
+package dev.vmpools.scheduler.assignment;
+
+import dev.vmpools.api.JsonPatchOperation;
+import dev.vmpools.api.PoolAssignment;
+import dev.vmpools.api.VmPatches;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One write the edge performs. Each is idempotent and fenced where it acts on behalf of an assignment: a
+ * failed precondition (409 Conflict, or 422 from a failed JSON-patch {@code test}) is ordinary contention
+ * and means: stop the chain, let the informers catch up, plan again.
+ */
+public sealed interface Action {
+
+    /** How a Lease write changes the hold. */
+    enum LeaseChange {
+        /** A new holder: {@code leaseTransitions} grows (or the Lease is created). */
+        TAKE,
+        /** The same holder; times and duration follow use (assignment, connect, disconnect). */
+        RENEW,
+        /** {@code holderIdentity ""}, {@code renewTime} = now: the VM is free. */
+        RELEASE
+    }
+
+    /**
+     * Creates the Lease (when {@code resourceVersion} is empty; AlreadyExists is a conflict) or updates it
+     * with the resourceVersion read.
+     */
+    record WriteLease(String vm, String lease, Optional<String> resourceVersion, LeaseRecord record,
+            LeaseChange change) implements Action {
+        public WriteLease {
+            Checks.name(vm, "vm");
+            Checks.name(lease, "lease");
+            Objects.requireNonNull(resourceVersion, "resourceVersion");
+            Objects.requireNonNull(record, "record");
+            Objects.requireNonNull(change, "change");
+        }
+    }
+
+    /** A JSON patch of the VM's {@code status} subresource, starting with its {@code test}s. */
+    sealed interface PatchVmStatus extends Action permits CommitAssignment, RecordLastUse, ClearAssignment {
+        String vm();
+
+        List<JsonPatchOperation> patch();
+    }
+
+    /**
+     * The commit point: {@code status.assignment} becomes {@code assignment} if it still is what was read
+     * (a failed test means VM-Operator assigned the VM meanwhile: its assignment wins).
+     */
+    record CommitAssignment(String vm, PoolAssignment assignment, List<JsonPatchOperation> patch)
+            implements PatchVmStatus {
+        public CommitAssignment {
+            Checks.name(vm, "vm");
+            Objects.requireNonNull(assignment, "assignment");
+            patch = List.copyOf(patch);
+        }
+    }
+
+    /** {@code status.assignment.lastUsed} follows the assignee's last use, while the record names them. */
+    record RecordLastUse(String vm, PoolAssignment assignment, List<JsonPatchOperation> patch)
+            implements PatchVmStatus {
+        public RecordLastUse {
+            Checks.name(vm, "vm");
+            Objects.requireNonNull(assignment, "assignment");
+            patch = List.copyOf(patch);
+        }
+    }
+
+    /** Empties {@code status.assignment} if it is still exactly the record read; VM-Operator logs the user out. */
+    record ClearAssignment(String vm, PoolAssignment released, List<JsonPatchOperation> patch)
+            implements PatchVmStatus {
+        public ClearAssignment {
+            Checks.name(vm, "vm");
+            Objects.requireNonNull(released, "released");
+            patch = List.copyOf(patch);
+        }
+    }
+
+    /** Sets {@code spec.vm.state} with a JSON patch of the VM (main resource). */
+    record SetDesiredState(String vm, String state) implements Action {
+        public SetDesiredState {
+            Checks.name(vm, "vm");
+            VmPatches.desiredState(state);
+        }
+
+        public List<JsonPatchOperation> patch() {
+            return VmPatches.desiredState(state);
+        }
+    }
+
+    /**
+     * Adds what a request that bypassed the webhook lacks: our finalizer (so that deleting it releases its
+     * VM) and the labels (and annotations with full names) of DESIGN §2.3. Update with the resourceVersion read.
+     *
+     * @param finalizers the complete list to write
+     * @param labels labels to add
+     * @param annotations annotations to add
+     */
+    record UpdateRequestMetadata(String request, String resourceVersion, List<String> finalizers,
+            Map<String, String> labels, Map<String, String> annotations) implements Action {
+        public UpdateRequestMetadata {
+            Checks.name(request, "request");
+            Checks.name(resourceVersion, "resourceVersion");
+            finalizers = List.copyOf(finalizers);
+            labels = Map.copyOf(labels);
+            annotations = Map.copyOf(annotations);
+        }
+    }
+
+    /**
+     * Writes the request's status subresource. It needs no precondition: every plan derives it again from
+     * Lease and VM.
+     */
+    record WriteRequestStatus(String request, RequestStatus status) implements Action {
+        public WriteRequestStatus {
+            Checks.name(request, "request");
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /** Removes our finalizer; {@code finalizers} is the list left, {@code resourceVersion} the one read. */
+    record RemoveFinalizer(String request, String resourceVersion, List<String> finalizers) implements Action {
+        public RemoveFinalizer {
+            Checks.name(request, "request");
+            Checks.name(resourceVersion, "resourceVersion");
+            finalizers = List.copyOf(finalizers);
+        }
+    }
+
+    /**
+     * Writes {@code VmPool.status}. A pool CRD without a status subresource (VM-Operator re-installed
+     * its own) rejects this: log it once and carry on.
+     */
+    record WritePoolStatus(String pool, PoolStatus status) implements Action {
+        public WritePoolStatus {
+            Checks.name(pool, "pool");
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /** Records an Event; best effort, a failure does not stop the chain. */
+    record EmitEvent(ObjectRef regarding, boolean warning, String reason, String message) implements Action {
+        public EmitEvent {
+            Objects.requireNonNull(regarding, "regarding");
+            Checks.name(reason, "reason");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+}
