@@ -244,6 +244,20 @@ class AdmissionRulesIT {
                 .isNotNull();
     }
 
+    @Test
+    void theSchedulerRemovesTheFinalizerWithoutAskingTheWebhook() {
+        as(TestUser.ADMIN).resources(VmAssignment.class).inNamespace(ns).resource(assignment("carol-second-vms", "second-vms", "carol")).create();
+        as(TestUser.ADMIN).resources(VmAssignment.class).inNamespace(ns).withName("carol-second-vms").delete();
+        long before = webhook.requests("VmAssignment");
+
+        as(TestUser.SCHEDULER).resources(VmAssignment.class).inNamespace(ns).withName("carol-second-vms")
+                .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+
+        assertThat(webhook.requests("VmAssignment")).isEqualTo(before);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> root().resources(VmAssignment.class).inNamespace(ns).withName("carol-second-vms").get() == null);
+    }
+
     /**
      * Run without a scheduler: the namespace controller (kept away from the webhook by matchConditions) deletes
      * everything it can, and the VmAssignment waits for its finalizer; once root removes it, the namespace goes.

@@ -131,7 +131,7 @@ public final class RunningWebhook implements AutoCloseable {
         }
     }
 
-    /** Installs the CRDs and the ClusterRoles of users and of the webhook; answers the manifests folder. */
+    /** Installs the CRDs and the ClusterRoles of users, webhook and scheduler; answers the manifests folder. */
     public static Path install(ControlPlane cp) throws IOException {
         KubernetesClient root = cp.client(TestUser.ROOT);
         Path manifests = Binaries.repositoryRoot().resolve("manifests");
@@ -141,9 +141,12 @@ public final class RunningWebhook implements AutoCloseable {
         cp.kubectl(TestUser.ROOT, "wait", "--for=condition=Established", "--timeout=60s",
                 "crd/vmassignments.vmpools.dev", "crd/vmpools.vmoperator.jdrupes.org", "crd/vms.vmoperator.jdrupes.org");
         cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts", "-f", manifests.resolve("rbac/users.yaml").toString());
-        for (HasMetadata item : load(root, manifests.resolve("rbac/webhook.yaml"))) {
-            if (item instanceof ClusterRole role && role.getMetadata().getName().equals("vmpools-webhook")) {
-                root.resource(role).forceConflicts().serverSideApply();
+        // Only the ClusterRoles: the Roles live in vmpools-system, which the shared control plane need not have.
+        for (String component : List.of("webhook", "scheduler")) {
+            for (HasMetadata item : load(root, manifests.resolve("rbac/" + component + ".yaml"))) {
+                if (item instanceof ClusterRole role && role.getMetadata().getName().equals("vmpools-" + component)) {
+                    root.resource(role).forceConflicts().serverSideApply();
+                }
             }
         }
         return manifests;
