@@ -339,10 +339,18 @@ final class Planning {
         }
         // Sticky first: a VM still recorded for this user comes back to them before anyone else is served.
         for (RequestPlan plan : needers) {
-            vms.values().stream().filter(vm -> stickyFor(plan, vm))
+            Optional<VmPlan> sticky = vms.values().stream().filter(vm -> stickyFor(plan, vm))
                     .max(Comparator.comparing(this::lastUseOfVm, Comparator.nullsFirst(Comparator.naturalOrder()))
-                            .thenComparing(Comparator.comparing(VmPlan::name).reversed()))
-                    .ifPresent(vm -> take(plan, vm));
+                            .thenComparing(Comparator.comparing(VmPlan::name).reversed()));
+            if (sticky.isPresent()) {
+                take(plan, sticky.get());
+                continue;
+            }
+            // The user's VM is being given back by this very plan (their older request was deleted): wait for
+            // that write instead of taking another VM; the next plan finds it free and sticky.
+            vms.values().stream().filter(vm -> vm.releasing && vm.holder == null && vm.vm.lists(plan.request.pool())
+                            && recordedFor(vm, plan.request.pool(), plan.request.user()))
+                    .findFirst().ifPresent(vm -> plan.behind = vm);
         }
         // Then first come, first served: never used first, then least recently used, running first.
         Comparator<VmPlan> order = Comparator
@@ -350,7 +358,7 @@ final class Planning {
                 .thenComparing(vm -> !vm.vm.running())
                 .thenComparing(VmPlan::name);
         for (RequestPlan plan : needers) {
-            if (plan.vm != null) {
+            if (plan.vm != null || plan.behind != null) {
                 continue;
             }
             String pool = plan.request.pool();
@@ -362,9 +370,8 @@ final class Planning {
     private boolean stickyFor(RequestPlan plan, VmPlan vm) {
         String pool = plan.request.pool();
         String user = plan.request.user();
-        boolean recordedForUser = recordNames(vm, pool, user) || (vm.lease != null && vm.lease.names(pool, user));
         Console console = vm.vm.console();
-        return recordedForUser && vm.vm.lists(pool) && !blocked(vm)
+        return recordedFor(vm, pool, user) && vm.vm.lists(pool) && !blocked(vm)
                 && (vm.heldRecord == null || vm.heldRecord.names(pool, user))
                 && (!console.connected() || console.inUseBy(user));
     }
@@ -396,6 +403,11 @@ final class Planning {
     /** Eligible (DESIGN §4.2): not held by anyone, no unexpired record of someone else, console not connected. */
     private static boolean free(VmPlan vm) {
         return !blocked(vm) && vm.heldRecord == null && !vm.vm.console().connected();
+    }
+
+    /** Whether the VM's record or its Lease (held or released) still names this pool and user. */
+    private static boolean recordedFor(VmPlan vm, String pool, String user) {
+        return recordNames(vm, pool, user) || (vm.lease != null && vm.lease.names(pool, user));
     }
 
     private static boolean recordNames(VmPlan vm, String pool, String user) {
@@ -973,7 +985,10 @@ final class Planning {
         String waitMessage;
         Instant waitUntil;
         Instant retentionEnd;
-        /** The VM the caches do not show this request's hold on yet. */
+        /**
+         * The VM whose write this request waits for, writing nothing now: its hold that the caches do not show
+         * yet, or its sticky VM being released by this plan.
+         */
         VmPlan behind;
         /** VMs whose release is written for this request in this plan. */
         final Set<VmPlan> released = new LinkedHashSet<>();
