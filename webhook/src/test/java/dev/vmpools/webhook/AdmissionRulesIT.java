@@ -389,6 +389,24 @@ class AdmissionRulesIT {
         assertThat(webhook.requests("VirtualMachine")).isEqualTo(before);
     }
 
+    @Test
+    void statusSubresourcesAreLeftToRbac() {
+        createVm("status-vm", "test-vms", "bob", "test-vms");
+        long before = webhook.requests("VirtualMachine") + webhook.requests("VmAssignment");
+
+        ControlPlane.Kubectl vm = cp.kubectlResult(TestUser.ALICE, "patch", "vms", "status-vm", "-n", ns, "--subresource=status",
+                "--type=merge", "-p", "{\"status\":{\"assignment\":{\"pool\":\"test-vms\",\"user\":\"alice\"}}}");
+        ControlPlane.Kubectl assignment = cp.kubectlResult(TestUser.ALICE, "patch", "vmassignments", "alice-test-vms", "-n", ns,
+                "--subresource=status", "--type=merge", "-p", "{\"status\":{\"vm\":\"status-vm\"}}");
+
+        assertThat(vm.exitCode()).isNotZero();
+        // kubectl reads the subresource before patching it: RBAC refuses either.
+        assertThat(vm.stderr()).containsPattern("cannot (get|patch) resource \"vms/status\"");
+        assertThat(assignment.exitCode()).isNotZero();
+        assertThat(assignment.stderr()).containsPattern("cannot (get|patch) resource \"vmassignments/status\"");
+        assertThat(webhook.requests("VirtualMachine") + webhook.requests("VmAssignment")).isEqualTo(before);
+    }
+
     // helpers
 
     private static KubernetesClient root() {
