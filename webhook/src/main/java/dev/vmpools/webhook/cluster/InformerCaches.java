@@ -117,6 +117,8 @@ public final class InformerCaches implements Pools, Assignments, AutoCloseable {
         Future<VmPool> read = liveReads.submit(() -> client.resources(VmPool.class).inNamespace(namespace).withName(name).get());
         try {
             VmPool pool = read.get(liveReadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.log(Level.DEBUG, () -> "VmPool " + namespace + "/" + name + " is not in the cache; read live: "
+                    + (pool == null ? "not found" : "found"));
             return pool == null ? new PoolLookup.Missing() : found(pool);
         } catch (TimeoutException e) {
             read.cancel(true);
