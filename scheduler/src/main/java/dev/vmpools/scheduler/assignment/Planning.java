@@ -219,6 +219,9 @@ final class Planning {
             loss = "VM " + vmName + " was deleted";
         } else if (!vm.vm.lists(request.pool())) {
             loss = "VM " + vmName + " left pool " + request.pool();
+            if (releasedButRecorded(request, vm)) {
+                clearRecord(plan, vm);
+            }
         } else if (vm.vm.lease().isPresent() && vm.lease == null) {
             loss = "VM " + vmName + " was deleted and created again";
         } else {
@@ -284,15 +287,25 @@ final class Planning {
                         continue;
                     }
                     release(plan, vm, recordNames(vm, request.pool(), request.user()));
-                } else if (lease != null && !lease.hasHolder() && recorded != null
-                        && recorded == lease.leaseTransitions() && lease.names(request.pool(), request.user())
-                        && recordNames(vm, request.pool(), request.user())) {
-                    // A release that stopped after the Lease: nobody took the VM since (the token is unchanged).
+                } else if (releasedButRecorded(request, vm)) {
                     plan.heldVm = vm;
                     clearRecord(plan, vm);
                 }
             }
         }
+    }
+
+    /**
+     * A release that stopped after the Lease: it is released with the token this request recorded (nobody
+     * took the VM since, that would have raised the token), and the record still names the request's pool
+     * and user.
+     */
+    private static boolean releasedButRecorded(RequestState request, VmPlan vm) {
+        LeaseState lease = vm.lease;
+        Integer recorded = request.recordedTransitions();
+        return lease != null && !lease.hasHolder() && recorded != null && recorded == lease.leaseTransitions()
+                && request.hasUser() && lease.names(request.pool(), request.user())
+                && recordNames(vm, request.pool(), request.user());
     }
 
     /** VMs held by someone this plan does not move: unknown or waiting Lease holders, VM-Operator's records. */
@@ -691,9 +704,9 @@ final class Planning {
         }
         AssignmentReason before = request.status().flatMap(RequestStatus::reason).orElse(null);
         AssignmentReason after = next.reason().orElseThrow();
-        boolean otherVm = after == AssignmentReason.ASSIGNED
-                && !Objects.equals(next.vm(), request.status().map(RequestStatus::vm).orElse(null));
-        if (before != after || otherVm) {
+        boolean newHold = after == AssignmentReason.ASSIGNED && (plan.loss != null
+                || !Objects.equals(next.vm(), request.status().map(RequestStatus::vm).orElse(null)));
+        if (before != after || newHold) {
             String message = next.assigned().message();
             if (after == AssignmentReason.ASSIGNED) {
                 message = "VM " + next.vm() + " of pool " + request.pool() + " assigned to " + request.user()
@@ -811,20 +824,26 @@ final class Planning {
                         + " create a new request to ask again");
     }
 
-    /** PoolNotFound or PermissionRevoked: the VM, if any, is released as on delete. */
+    /**
+     * PoolNotFound or PermissionRevoked: the VM, if any, is released as on delete. What the status says
+     * comes from the assignment the request reported, so that it reads the same however far the release got.
+     */
     private RequestStatus ended(RequestPlan plan, AssignmentReason reason, String why) {
         RequestState request = plan.request;
-        VmPlan vm = plan.heldVm;
-        if (vm == null) {
+        RequestStatus previous = request.status()
+                .filter(s -> s.reason().orElse(null) == AssignmentReason.ASSIGNED && s.vm() != null).orElse(null);
+        if (previous == null && plan.heldVm == null) {
             return notAssigned(request, reason, why);
         }
-        LeaseState lease = plan.heldLease;
-        String when = vm.deferredFor == plan
+        String vm = previous != null ? previous.vm() : plan.heldVm.name();
+        Integer token = previous != null ? previous.leaseTransitions() : plan.heldLease == null ? null
+                : plan.heldLease.leaseTransitions();
+        Instant assignedAt = previous != null ? previous.assignedAt() : plan.heldLease == null ? null
+                : plan.heldLease.acquireTime();
+        String when = plan.heldVm != null && plan.heldVm.deferredFor == plan
                 ? " when " + request.user() + "'s console disconnects"
                 : "";
-        return status(request, vm.name(), lease == null ? request.recordedTransitions() : lease.leaseTransitions(),
-                lease == null ? null : lease.acquireTime(), null, null, reason,
-                why + "; VM " + vm.name() + " is released" + when);
+        return status(request, vm, token, assignedAt, null, null, reason, why + "; VM " + vm + " is released" + when);
     }
 
     private void deletion(RequestPlan plan, List<Action> actions, Map<String, RequestStatus> statuses) {

@@ -165,7 +165,9 @@ final class World {
         Request request = new Request(name, "uid-" + name, now.truncatedTo(ChronoUnit.SECONDS), pool, user);
         request.resourceVersion = next();
         request.labels.put(MetadataKeys.POOL_LABEL, pool);
-        request.labels.put(MetadataKeys.USER_LABEL, user);
+        if (user != null) {
+            request.labels.put(MetadataKeys.USER_LABEL, user);
+        }
         requests.put(name, request);
         return request;
     }
@@ -232,6 +234,26 @@ final class World {
     World deleteVm(String vm) {
         vms.remove(vm);
         leases.remove(LeaseNames.forVm(vm));
+        return this;
+    }
+
+    /** The VM is deleted and created again under its name before the garbage collector removed its Lease. */
+    World replaceVm(String vm, String... poolNames) {
+        String uid = vms.get(vm).uid + "-new";
+        vm(vm, poolNames);
+        vms.get(vm).uid = uid;
+        return this;
+    }
+
+    /** Performs a plan made earlier (the world may have changed since). */
+    World perform(Plan plan) {
+        for (ActionChain chain : plan.chains()) {
+            for (Action action : chain.actions()) {
+                if (!apply(action)) {
+                    break;
+                }
+            }
+        }
         return this;
     }
 
