@@ -122,12 +122,25 @@ public sealed interface Action {
         }
     }
 
-    /** Removes our finalizer; {@code finalizers} is the list left, {@code resourceVersion} the one read. */
-    record RemoveFinalizer(String request, String resourceVersion, List<String> finalizers) implements Action {
+    /**
+     * Removes our finalizer with a JSON patch of the request that first tests it is still at the index read
+     * (no resourceVersion: the status written just before it changes that).
+     */
+    record RemoveFinalizer(String request, List<JsonPatchOperation> patch) implements Action {
         public RemoveFinalizer {
             Checks.name(request, "request");
-            Checks.name(resourceVersion, "resourceVersion");
-            finalizers = List.copyOf(finalizers);
+            patch = List.copyOf(patch);
+        }
+
+        /** The patch for a request whose {@code metadata.finalizers} read {@code finalizers}. */
+        static RemoveFinalizer of(String request, List<String> finalizers, String finalizer) {
+            int index = finalizers.indexOf(finalizer);
+            if (index < 0) {
+                throw new IllegalArgumentException("request " + request + " has no finalizer " + finalizer);
+            }
+            String path = "/metadata/finalizers/" + index;
+            return new RemoveFinalizer(request, List.of(JsonPatchOperation.test(path, finalizer),
+                    new JsonPatchOperation("remove", path, null)));
         }
     }
 

@@ -311,11 +311,11 @@ final class Planning {
     /** VMs held by someone this plan does not move: unknown or waiting Lease holders, VM-Operator's records. */
     private void markOtherHolds() {
         for (VmPlan vm : vms.values()) {
-            if (vm.holder != null || vm.releasing || vm.deferredFor != null || vm.behindFor != null) {
+            if (vm.holder != null || vm.deferredFor != null || vm.behindFor != null) {
                 continue;
             }
             LeaseState lease = vm.lease;
-            if (lease != null && lease.hasHolder()) {
+            if (!vm.releasing && lease != null && lease.hasHolder()) {
                 RequestPlan holder = byIdentity.get(lease.holderIdentity());
                 boolean unplanned = holder == null || holder.fate == Fate.PENDING_POOL || holder.fate == Fate.NO_USER
                         || holder.fate == Fate.DELETING;
@@ -325,7 +325,9 @@ final class Planning {
                     continue;
                 }
             }
-            vm.vm.assignment().filter(a -> recordHeld(vm, a)).ifPresent(a -> vm.heldRecord = a);
+            if (!vm.clearing) {
+                vm.vm.assignment().filter(a -> recordHeld(vm, a)).ifPresent(a -> vm.heldRecord = a);
+            }
         }
     }
 
@@ -550,6 +552,7 @@ final class Planning {
         vm.releases.add(new Action.ClearAssignment(vm.name(), vm.vm.assignment().orElseThrow(),
                 VmPatches.release(vm.vm.assignmentRecord().orElseThrow())));
         vm.releasing = true;
+        vm.clearing = true;
         plan.released.add(vm);
     }
 
@@ -866,9 +869,7 @@ final class Planning {
                     + " released"));
         }
         if (request.hasFinalizer()) {
-            List<String> left = new ArrayList<>(request.finalizers());
-            left.remove(MetadataKeys.FINALIZER);
-            actions.add(new Action.RemoveFinalizer(request.name(), request.resourceVersion(), left));
+            actions.add(Action.RemoveFinalizer.of(request.name(), request.finalizers(), MetadataKeys.FINALIZER));
         }
     }
 
@@ -938,9 +939,11 @@ final class Planning {
                 continue;
             }
             listed++;
-            if (name.equals(holdPool(vm))) {
+            String heldFor = holdPool(vm);
+            if (name.equals(heldFor)) {
                 assigned++;
-            } else if (free(vm)) {
+            } else if (heldFor == null && !vm.heldByLease && !vm.vm.console().connected()) {
+                // Free once this plan is written (a VM being released included).
                 free++;
             }
         }
@@ -962,9 +965,6 @@ final class Planning {
     private static String holdPool(VmPlan vm) {
         if (vm.holder != null) {
             return vm.holder.request.pool();
-        }
-        if (vm.releasing) {
-            return null;
         }
         if (vm.deferredFor != null) {
             return vm.deferredFor.request.pool();
@@ -1040,6 +1040,8 @@ final class Planning {
         /** Lease and record releases written in this plan; the VM is not taken before the next plan. */
         final List<Action> releases = new ArrayList<>();
         boolean releasing;
+        /** Its record is emptied by this plan. */
+        boolean clearing;
         /** Held by an ending request until its assignee's console disconnects. */
         RequestPlan deferredFor;
         /** Held by a request whose hold the caches do not show yet. */

@@ -54,6 +54,21 @@ class ChoosingTest {
         world.assertConsistent();
     }
 
+    @Test
+    void anAssignmentIsOneRoundOfWritesAndThenNothing() {
+        World world = new World().pool(P, "PT1H").vms(3, P).ask("alice-1", "alice");
+
+        world.step();
+
+        assertThat(world.conflicts).isZero();
+        assertThat(world.applied).extracting(a -> a.getClass().getSimpleName()).containsExactly("WriteLease",
+                "CommitAssignment", "SetDesiredState", "WriteRequestStatus", "EmitEvent", "WritePoolStatus");
+        assertThat(world.plan().settled()).isTrue();
+        world.running("vm-0", true);
+        assertThat(world.plan().actions()).singleElement().isInstanceOfSatisfying(Action.WriteRequestStatus.class,
+                w -> assertThat(w.status().ready().status()).isEqualTo("True"));
+    }
+
     static Stream<Arguments> eligibility() {
         return Stream.of(
                 Arguments.of("a free VM", (Consumer<World>) w -> { }, true, null),

@@ -32,7 +32,9 @@ class ReleaseTest {
                 "WritePoolStatus");
         assertThat(plan.requests().get("alice-1").reason()).hasValueSatisfying(r -> assertThat(r.reason())
                 .isEqualTo("Released"));
-        world.settle();
+        world.step();
+        assertThat(world.conflicts).isZero();
+        assertThat(world.plan().settled()).as("one round of writes").isTrue();
 
         assertThat(world.requests).doesNotContainKey("alice-1");
         LeaseState lease = world.lease("vm-0");

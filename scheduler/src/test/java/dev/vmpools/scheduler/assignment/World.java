@@ -422,10 +422,19 @@ final class World {
 
     private boolean removeFinalizer(Action.RemoveFinalizer remove) {
         Request r = requests.get(remove.request());
-        if (r == null || !r.resourceVersion.equals(remove.resourceVersion())) {
+        if (r == null) {
             return false;
         }
-        r.finalizers = new ArrayList<>(remove.finalizers());
+        Map<String, Object> doc = new LinkedHashMap<>(Map.of("metadata",
+                new LinkedHashMap<>(Map.of("finalizers", new ArrayList<Object>(r.finalizers)))));
+        for (JsonPatchOperation op : remove.patch()) {
+            if (!applyOperation(doc, op)) {
+                return false;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<String> left = (List<String>) ((Map<String, Object>) doc.get("metadata")).get("finalizers");
+        r.finalizers = new ArrayList<>(left);
         r.resourceVersion = next();
         if (r.deleted != null && r.finalizers.isEmpty()) {
             requests.remove(r.name);
@@ -526,40 +535,69 @@ final class World {
                 (String) record.get("lastUsed"));
     }
 
-    /** RFC 6902 on maps, for the paths our patches use. */
+    /** RFC 6902 on maps and lists, for the paths our patches use. */
     @SuppressWarnings("unchecked")
     private static boolean applyOperation(Map<String, Object> doc, JsonPatchOperation op) {
         String[] tokens = op.path().substring(1).split("/");
-        Map<String, Object> parent = doc;
+        Object parent = doc;
         for (int i = 0; i < tokens.length - 1; i++) {
-            Object child = parent.get(tokens[i]);
-            if (!(child instanceof Map)) {
+            parent = child(parent, tokens[i]);
+            if (parent == null) {
                 return false;
             }
-            parent = (Map<String, Object>) child;
         }
         String key = tokens[tokens.length - 1];
-        Object value = op.value() instanceof Map<?, ?> || op.value() instanceof List<?> ? deepCopyValue(op.value())
-                : op.value();
+        Object value = deepCopyValue(op.value());
+        if (parent instanceof List<?> list) {
+            List<Object> items = (List<Object>) list;
+            int index = Integer.parseInt(key);
+            if (index >= items.size() && !op.op().equals("add")) {
+                return false;
+            }
+            switch (op.op()) {
+                case "test" -> {
+                    return Objects.equals(items.get(index), value);
+                }
+                case "add" -> items.add(index, value);
+                case "replace" -> items.set(index, value);
+                case "remove" -> items.remove(index);
+                default -> throw new IllegalArgumentException(op.op());
+            }
+            return true;
+        }
+        Map<String, Object> map = (Map<String, Object>) parent;
         switch (op.op()) {
             case "test" -> {
-                return parent.containsKey(key) && Objects.equals(parent.get(key), value);
+                return map.containsKey(key) && Objects.equals(map.get(key), value);
             }
-            case "add" -> parent.put(key, value);
+            case "add" -> map.put(key, value);
             case "replace" -> {
-                if (!parent.containsKey(key)) {
+                if (!map.containsKey(key)) {
                     return false;
                 }
-                parent.put(key, value);
+                map.put(key, value);
             }
             case "remove" -> {
-                if (parent.remove(key) == null) {
+                if (!map.containsKey(key)) {
                     return false;
                 }
+                map.remove(key);
             }
             default -> throw new IllegalArgumentException(op.op());
         }
         return true;
+    }
+
+    private static Object child(Object parent, String token) {
+        if (parent instanceof Map<?, ?> map) {
+            Object child = map.get(token);
+            return child instanceof Map<?, ?> || child instanceof List<?> ? child : null;
+        }
+        if (parent instanceof List<?> list) {
+            int index = Integer.parseInt(token);
+            return index < list.size() ? list.get(index) : null;
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")
