@@ -1,7 +1,17 @@
 package dev.vmpools.scheduler.assignment;
 
+import dev.vmpools.api.MetadataKeys;
+import dev.vmpools.api.VirtualMachine;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Lease of a VM as the planner wants it written (DESIGN §4.1). The edge writes {@code spec} from
@@ -47,5 +57,30 @@ public record LeaseRecord(String holderIdentity, Instant acquireTime, Instant re
                 && Objects.equals(leaseDurationSeconds, lease.leaseDurationSeconds())
                 && leaseTransitions == lease.leaseTransitions() && lease.names(pool, user)
                 && vmUid.equals(lease.ownerUid());
+    }
+
+    /**
+     * The Lease to create, or to update when {@code resourceVersion} is given (the one read: a changed
+     * Lease fails with 409). The owner reference to the VM lets the garbage collector remove it with the VM.
+     */
+    public Lease toModel(String namespace, String name, Optional<String> resourceVersion) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (pool != null) {
+            annotations.put(MetadataKeys.POOL_ANNOTATION, pool);
+        }
+        if (user != null) {
+            annotations.put(MetadataKeys.USER_ANNOTATION, user);
+        }
+        return new LeaseBuilder()
+                .withMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+                        .withResourceVersion(resourceVersion.orElse(null)).withAnnotations(annotations)
+                        .withOwnerReferences(new OwnerReferenceBuilder()
+                                .withApiVersion(VirtualMachine.GROUP + "/" + VirtualMachine.VERSION)
+                                .withKind(VirtualMachine.KIND).withName(vmName).withUid(vmUid).build())
+                        .build())
+                .withNewSpec().withHolderIdentity(holderIdentity)
+                .withAcquireTime(acquireTime.atZone(ZoneOffset.UTC)).withRenewTime(renewTime.atZone(ZoneOffset.UTC))
+                .withLeaseDurationSeconds(leaseDurationSeconds).withLeaseTransitions(leaseTransitions).endSpec()
+                .build();
     }
 }

@@ -1,0 +1,152 @@
+package dev.vmpools.scheduler.cluster;
+
+import dev.vmpools.api.VirtualMachine;
+import dev.vmpools.api.VmAssignment;
+import dev.vmpools.api.VmPool;
+import dev.vmpools.api.names.LeaseNames;
+import dev.vmpools.scheduler.assignment.PlanningGroups;
+import dev.vmpools.scheduler.assignment.PoolState;
+import dev.vmpools.scheduler.assignment.RequestState;
+import dev.vmpools.scheduler.assignment.Snapshot;
+import dev.vmpools.scheduler.assignment.VmState;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The planning group of one node, read from the caches: the connected component of the pool–VM graph that
+ * holds it (DESIGN §4.2), with the objects as they were when it was read. Its cost is the size of the group,
+ * not of the namespace. The links are those of {@link PlanningGroups}: a VM to the pools it lists, to the pool
+ * of its assignment record and to the pool named on its Lease; a request to its pool and to the VM its status
+ * names.
+ *
+ * @param namespace the namespace
+ * @param nodes every node of the component (pools, existing or only named, and VMs)
+ * @param pools the pools that exist
+ * @param vms the VMs that exist
+ * @param leases the Leases of those VMs ({@code vmpool.<vm-name>}), by name
+ * @param requests the requests for the group's pools
+ */
+public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool> pools, List<VirtualMachine> vms,
+        Map<String, Lease> leases, List<VmAssignment> requests) {
+
+    public PlanningGroup {
+        Objects.requireNonNull(namespace, "namespace");
+        nodes = Set.copyOf(nodes);
+        pools = List.copyOf(pools);
+        vms = List.copyOf(vms);
+        leases = Map.copyOf(leases);
+        requests = List.copyOf(requests);
+    }
+
+    /** Reads the component of {@code start} from the caches. */
+    public static PlanningGroup of(ClusterView view, GroupNode start) {
+        String namespace = start.namespace();
+        Set<GroupNode> nodes = new LinkedHashSet<>();
+        Map<String, VmPool> pools = new LinkedHashMap<>();
+        Map<String, VirtualMachine> vms = new LinkedHashMap<>();
+        Map<String, Lease> leases = new LinkedHashMap<>();
+        Map<String, VmAssignment> requests = new LinkedHashMap<>();
+        Deque<GroupNode> queue = new ArrayDeque<>();
+        queue.add(start);
+        nodes.add(start);
+        while (!queue.isEmpty()) {
+            GroupNode node = queue.poll();
+            List<GroupNode> next = new ArrayList<>();
+            if (node.kind() == GroupNode.Kind.POOL) {
+                String pool = node.name();
+                view.pool(namespace, pool).ifPresent(p -> pools.put(pool, p));
+                view.vmsLinkedTo(namespace, pool).forEach(vm -> next.add(GroupNode.vm(namespace, name(vm))));
+                for (Lease lease : view.leasesNaming(namespace, pool)) {
+                    ClusterCaches.vmOfLease(lease).ifPresent(vm -> next.add(GroupNode.vm(namespace, vm)));
+                }
+                for (VmAssignment request : view.requestsFor(namespace, pool)) {
+                    requests.put(name(request), request);
+                    if (request.getStatus() != null && notEmpty(request.getStatus().vm())) {
+                        next.add(GroupNode.vm(namespace, request.getStatus().vm()));
+                    }
+                }
+            } else {
+                String vmName = node.name();
+                Optional<VirtualMachine> vm = view.vm(namespace, vmName);
+                if (vm.isPresent()) {
+                    vms.put(vmName, vm.get());
+                    ClusterCaches.linkedPools(vm.get()).forEach(p -> next.add(GroupNode.pool(namespace, p)));
+                    Optional<Lease> lease = view.lease(namespace, LeaseNames.forVm(vmName));
+                    lease.ifPresent(l -> {
+                        leases.put(name(l), l);
+                        ClusterCaches.poolOfLease(l).ifPresent(p -> next.add(GroupNode.pool(namespace, p)));
+                    });
+                }
+                for (VmAssignment request : view.requestsNaming(namespace, vmName)) {
+                    if (request.getSpec() != null && notEmpty(request.getSpec().pool())) {
+                        next.add(GroupNode.pool(namespace, request.getSpec().pool()));
+                    }
+                }
+            }
+            for (GroupNode n : next) {
+                if (nodes.add(n)) {
+                    queue.add(n);
+                }
+            }
+        }
+        return new PlanningGroup(namespace, nodes, new ArrayList<>(pools.values()), new ArrayList<>(vms.values()),
+                leases, new ArrayList<>(requests.values()));
+    }
+
+    /**
+     * The planner's snapshots of this group: normally one; more only where the caches changed while the group
+     * was read (each is still a whole group of what was read).
+     */
+    public List<Snapshot> snapshots(Records records) {
+        List<PoolState> poolStates = pools.stream().map(records::pool).toList();
+        List<VmState> vmStates = vms.stream()
+                .map(vm -> records.vm(vm, Optional.ofNullable(leases.get(LeaseNames.forVm(name(vm))))))
+                .toList();
+        List<RequestState> requestStates = requests.stream().map(records::request).flatMap(Optional::stream)
+                .toList();
+        return PlanningGroups.of(poolStates, vmStates, requestStates).groups();
+    }
+
+    /** A node of the group that stands for it in logs and wake-ups: its first pool, else its first VM. */
+    public GroupNode representative() {
+        return nodes.stream().min((a, b) -> {
+            int kind = a.kind().compareTo(b.kind());
+            return kind != 0 ? kind : a.name().compareTo(b.name());
+        }).orElseThrow();
+    }
+
+    /** Whether the group has anything to plan. */
+    public boolean isEmpty() {
+        return pools.isEmpty() && vms.isEmpty() && requests.isEmpty();
+    }
+
+    /** Every object name of the group by kind, for matching written objects: {@code kind/name}. */
+    public Collection<String> objectKeys() {
+        List<String> keys = new ArrayList<>();
+        pools.forEach(p -> keys.add(ObjectKey.POOL + "/" + name(p)));
+        vms.forEach(v -> {
+            keys.add(ObjectKey.VM + "/" + name(v));
+            keys.add(ObjectKey.LEASE + "/" + LeaseNames.forVm(name(v)));
+        });
+        requests.forEach(r -> keys.add(ObjectKey.REQUEST + "/" + name(r)));
+        return keys;
+    }
+
+    private static String name(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return object.getMetadata().getName();
+    }
+
+    private static boolean notEmpty(String text) {
+        return text != null && !text.isEmpty();
+    }
+}
