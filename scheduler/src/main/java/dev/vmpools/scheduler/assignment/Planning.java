@@ -235,16 +235,22 @@ final class Planning {
      * Whether the status shows an assignment the informers do not show yet: the VM's record names the
      * request's pool and user (the commit is visible) but its Lease is missing or older than the recorded
      * fencing token. Leases are written before VMs and requests, yet the informers deliver independently.
+     * Trusted only for a short while after the assignment: a Lease deleted by hand must not stall the request.
      */
     private boolean cacheBehind(RequestState request, VmPlan vm) {
         Integer recorded = request.recordedTransitions();
-        if (recorded == null || !vm.vm.lists(request.pool()) || !recordNames(vm, request.pool(), request.user())) {
+        Instant assignedAt = request.status().map(RequestStatus::assignedAt).orElse(null);
+        if (recorded == null || assignedAt == null || !vm.vm.lists(request.pool())
+                || !recordNames(vm, request.pool(), request.user())) {
             return false;
         }
-        if (vm.vm.lease().isEmpty()) {
+        boolean behind = vm.vm.lease().isEmpty() || (vm.lease != null && vm.lease.leaseTransitions() < recorded);
+        Instant trustedUntil = assignedAt.plus(settings.cacheLag());
+        if (behind && now.isBefore(trustedUntil)) {
+            wake(trustedUntil);
             return true;
         }
-        return vm.lease != null && vm.lease.leaseTransitions() < recorded;
+        return false;
     }
 
     /**

@@ -117,6 +117,19 @@ class RecoveryTest {
         assertThat(world.requests).doesNotContainKey("alice-2");
     }
 
+    @Test
+    void aLeaseDeletedByHandDoesNotStallTheReleaseOnceTheCachesCannotBeThatFarBehind() {
+        World world = new World().pool(P, "PT1H").vm("vm-0", P).ask("alice-1", "alice").settle();
+        world.leases.clear();
+        world.delete("alice-1");
+        assertThat(world.plan().actions()).noneMatch(a -> a instanceof Action.RemoveFinalizer);
+        assertThat(world.plan().wakeAt()).contains(world.now.plus(PlannerSettings.DEFAULT_CACHE_LAG));
+
+        world.advance(PlannerSettings.DEFAULT_CACHE_LAG).settle();
+
+        assertThat(world.requests).doesNotContainKey("alice-1");
+    }
+
     /** Everything the planner decides about, without resourceVersions. */
     private static Map<String, Object> state(World world) {
         Map<String, Object> state = new LinkedHashMap<>();
