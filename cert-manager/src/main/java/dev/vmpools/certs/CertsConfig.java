@@ -18,6 +18,7 @@ import dev.vmpools.certs.renewal.RenewalPolicy;
  * place that reads it, from option names without the leading {@code --}; a bad value fails with a
  * {@link ConfigException} naming the option. {@link #OPTIONS} lists every option with its default.
  *
+ * @param issuer             who issues the certificates: this component, or cert-manager.io (then it stays off)
  * @param namespace          where the Secrets and Leases live
  * @param instance           this process's name in the election Lease and its replica Lease (the pod name)
  * @param caValidity         lifetime and backdate of a new CA
@@ -30,10 +31,13 @@ import dev.vmpools.certs.renewal.RenewalPolicy;
  * @param election           the timing of the {@code vmpools-certs} leader election
  * @param replicaRenewal     how often a webhook replica renews its Lease {@code vmpools-webhook-<instance>}
  */
-public record CertsConfig(String namespace, String instance, Validity caValidity, Validity servingValidity,
+public record CertsConfig(Issuer issuer, String namespace, String instance, Validity caValidity, Validity servingValidity,
                           long renewAtNumerator, long renewAtDenominator, Duration propagationDelay,
                           List<String> extraNames, Election election, Duration replicaRenewal) {
 
+    public static final Option CERTIFICATES = new Option("certificates", "builtin",
+            "who issues the webhook's CA and serving certificate: builtin (this component, leader-elected) or "
+                    + "cert-manager (cert-manager.io and its CA injector, manifests/overlays/cert-manager; this component stays off)");
     public static final Option NAMESPACE = new Option("namespace", "vmpools-system", "vmpools' own namespace");
     public static final Option INSTANCE = new Option("instance", "",
             "name of this process in Leases (the pod name); empty: the host name");
@@ -61,12 +65,20 @@ public record CertsConfig(String namespace, String instance, Validity caValidity
             "how often a webhook replica renews its Lease vmpools-webhook-<instance> (stale after 30 s)");
 
     /** Every option, in the order {@code --help} lists them. */
-    public static final List<Option> OPTIONS = List.of(NAMESPACE, INSTANCE, CA_LIFETIME, SERVING_LIFETIME, BACKDATE,
+    public static final List<Option> OPTIONS = List.of(CERTIFICATES, NAMESPACE, INSTANCE, CA_LIFETIME, SERVING_LIFETIME, BACKDATE,
             RENEW_AT, PROPAGATION_DELAY, EXTRA_NAMES, LEADER_LEASE_DURATION, LEADER_RENEW_DEADLINE,
             LEADER_RETRY_PERIOD, REPLICA_RENEWAL);
 
     private static final Duration SECOND = Duration.ofSeconds(1);
     private static final Duration TEN_YEARS = Duration.ofDays(3653);
+
+    /** Who issues the certificates. */
+    public enum Issuer {
+        /** This component: CA and serving certificate in Secrets, caBundle injection, rotation. */
+        BUILTIN,
+        /** cert-manager.io Certificates and its CA injector; the webhook only follows the serving Secret. */
+        CERT_MANAGER
+    }
 
     /** The timing of fabric8's {@code LeaderElector} on the Lease {@code vmpools-certs}. */
     public record Election(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
@@ -78,6 +90,7 @@ public record CertsConfig(String namespace, String instance, Validity caValidity
     }
 
     public CertsConfig {
+        Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(caValidity, "caValidity");
@@ -104,6 +117,10 @@ public record CertsConfig(String namespace, String instance, Validity caValidity
      */
     public static CertsConfig from(Map<String, String> given, String hostName) {
         Options options = Options.of(OPTIONS, given);
+        var issuers = new java.util.LinkedHashMap<String, Issuer>();
+        issuers.put("builtin", Issuer.BUILTIN);
+        issuers.put("cert-manager", Issuer.CERT_MANAGER);
+        Issuer issuer = options.oneOf(CERTIFICATES, issuers);
         String namespace = options.dnsName(NAMESPACE);
         String instance = options.text(INSTANCE).isEmpty() ? hostName : options.text(INSTANCE);
         if (instance == null || !instance.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") || instance.length() > 253 - 16) {
@@ -135,7 +152,7 @@ public record CertsConfig(String namespace, String instance, Validity caValidity
                             + ", or two instances may act as leader at once");
         }
         Duration replicaRenewal = options.duration(REPLICA_RENEWAL, Duration.ofMillis(100), Duration.ofSeconds(20));
-        return new CertsConfig(namespace, instance, caValidity, servingValidity, fraction[0], fraction[1],
+        return new CertsConfig(issuer, namespace, instance, caValidity, servingValidity, fraction[0], fraction[1],
                 propagationDelay, extraNames, election, replicaRenewal);
     }
 
@@ -150,7 +167,7 @@ public record CertsConfig(String namespace, String instance, Validity caValidity
 
     /** With other lifetimes, keeping everything else: for tests that rotate within seconds. */
     public CertsConfig withLifetimes(Validity ca, Validity serving) {
-        return new CertsConfig(namespace, instance, ca, serving, renewAtNumerator, renewAtDenominator, propagationDelay,
+        return new CertsConfig(issuer, namespace, instance, ca, serving, renewAtNumerator, renewAtDenominator, propagationDelay,
                 extraNames, election, replicaRenewal);
     }
 

@@ -18,6 +18,7 @@ class CertsConfigTest {
     void defaultsAreYearLongCertificatesRenewedAtTwoThirds() {
         var config = CertsConfig.defaults("webhook-7d9f-abcde");
 
+        assertThat(config.issuer()).isEqualTo(CertsConfig.Issuer.BUILTIN);
         assertThat(config.namespace()).isEqualTo("vmpools-system");
         assertThat(config.instance()).isEqualTo("webhook-7d9f-abcde");
         assertThat(config.caValidity()).isEqualTo(new Validity(Duration.ofDays(1095), Duration.ofMinutes(5)));
@@ -45,6 +46,7 @@ class CertsConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "certificates         | letsencrypt  | certificates",
         "ca-lifetime          | P1Y          | ca-lifetime",
         "serving-lifetime     | PT0S         | serving-lifetime",
         "renew-at             | 3/2          | renew-at",
@@ -60,6 +62,12 @@ class CertsConfigTest {
         assertThatThrownBy(() -> CertsConfig.from(Map.of(option, value), "host"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.option()).isEqualTo(named))
                 .hasMessageStartingWith("--" + named + "=");
+    }
+
+    @Test
+    void certManagerLeavesTheCertificatesToCertManagerIo() {
+        assertThat(CertsConfig.from(Map.of("certificates", "cert-manager"), "host").issuer())
+                .isEqualTo(CertsConfig.Issuer.CERT_MANAGER);
     }
 
     @Test

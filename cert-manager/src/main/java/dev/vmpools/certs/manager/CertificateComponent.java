@@ -54,6 +54,10 @@ public final class CertificateComponent implements AutoCloseable {
             InstantSource clock) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(client, "client");
+        if (config.issuer() != CertsConfig.Issuer.BUILTIN) {
+            throw new IllegalArgumentException("--" + CertsConfig.CERTIFICATES.name() + "=cert-manager: cert-manager.io issues"
+                    + " the certificates, so the built-in certificate component must not run");
+        }
         var component = new CertificateComponent(config, client, registry, clock);
         component.leadership.start();
         return component;
@@ -89,7 +93,9 @@ public final class CertificateComponent implements AutoCloseable {
         try {
             return manager.reconcile();
         } catch (RuntimeException e) {
-            metrics.failed("Reconcile");
+            if (!Thread.currentThread().isInterrupted()) {
+                metrics.failed("Reconcile");
+            }
             throw e;
         }
     }

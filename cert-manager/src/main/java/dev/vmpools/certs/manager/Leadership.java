@@ -83,7 +83,7 @@ public final class Leadership implements AutoCloseable {
                 .withRetryPeriod(election.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
-                        leader -> LOG.log(Level.INFO, () -> "certificate leader is now " + leader + " (this instance: "
+                        leader -> LOG.log(Level.INFO, () -> "certificate leader is now " + (leader == null ? "nobody" : leader) + " (this instance: "
                                 + config.instance() + ")")))
                 .build(), executor);
         this.election = elector.start();

@@ -107,6 +107,11 @@ public final class ReconcileLoop implements AutoCloseable {
                 lookAgainAt = pass.lookAgainAt();
             }
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Stopped (leadership lost, shutting down) in the middle of a pass: nothing failed.
+                LOG.log(Level.DEBUG, () -> "certificate reconcile interrupted by stop: " + e);
+                return;
+            }
             var wait = backOff();
             LOG.log(Level.ERROR, "certificate reconcile failed; trying again in " + wait, e);
             lookAgainAt = now.plus(wait);
