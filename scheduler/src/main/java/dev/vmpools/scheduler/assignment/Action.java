@@ -123,24 +123,36 @@ public sealed interface Action {
     }
 
     /**
-     * Removes our finalizer with a JSON patch of the request that first tests it is still at the index read
-     * (no resourceVersion: the status written just before it changes that).
+     * Removes our finalizer. Prefer {@code patch}: a JSON patch of the request that first tests the finalizer
+     * is still at the index read, and needs no resourceVersion (the {@code Released} status written just
+     * before in the same chain changes the resourceVersion, so an update with {@code resourceVersion} fails
+     * with 409 and costs a second round).
+     *
+     * @param request the request
+     * @param resourceVersion the resourceVersion read
+     * @param finalizers the finalizers left after removing ours
+     * @param patch the JSON patch that removes ours
      */
-    record RemoveFinalizer(String request, List<JsonPatchOperation> patch) implements Action {
+    record RemoveFinalizer(String request, String resourceVersion, List<String> finalizers,
+            List<JsonPatchOperation> patch) implements Action {
         public RemoveFinalizer {
             Checks.name(request, "request");
+            Checks.name(resourceVersion, "resourceVersion");
+            finalizers = List.copyOf(finalizers);
             patch = List.copyOf(patch);
         }
 
-        /** The patch for a request whose {@code metadata.finalizers} read {@code finalizers}. */
-        static RemoveFinalizer of(String request, List<String> finalizers, String finalizer) {
-            int index = finalizers.indexOf(finalizer);
+        /** Removal of {@code finalizer} from a request that read {@code read} at {@code resourceVersion}. */
+        static RemoveFinalizer of(String request, String resourceVersion, List<String> read, String finalizer) {
+            int index = read.indexOf(finalizer);
             if (index < 0) {
                 throw new IllegalArgumentException("request " + request + " has no finalizer " + finalizer);
             }
+            List<String> left = new java.util.ArrayList<>(read);
+            left.remove(index);
             String path = "/metadata/finalizers/" + index;
-            return new RemoveFinalizer(request, List.of(JsonPatchOperation.test(path, finalizer),
-                    new JsonPatchOperation("remove", path, null)));
+            return new RemoveFinalizer(request, resourceVersion, left, List.of(
+                    JsonPatchOperation.test(path, finalizer), new JsonPatchOperation("remove", path, null)));
         }
     }
 

@@ -62,6 +62,12 @@ final class Planning {
     private final List<RequestPlan> requests = new ArrayList<>();
     private final Map<String, RequestPlan> byIdentity = new HashMap<>();
     private final Map<String, List<VmPlan>> leasedBy = new HashMap<>();
+    /** VMs whose record or Lease names a pool and user: the candidates for stickiness. */
+    private final Map<List<String>, Set<VmPlan>> recordedFor = new HashMap<>();
+    /** VMs by the pools they list. */
+    private final Map<String, List<VmPlan>> listing = new HashMap<>();
+    /** Why requests of a pool wait, computed once per pool after allocation. */
+    private final Map<String, Counts> counts = new HashMap<>();
     private final List<Instant> wakes = new ArrayList<>();
 
     Planning(PlannerSettings settings, Snapshot snapshot, Instant now) {
@@ -81,6 +87,13 @@ final class Planning {
             if (vm.lease != null && vm.lease.hasHolder()) {
                 leasedBy.computeIfAbsent(vm.lease.holderIdentity(), h -> new ArrayList<>()).add(vm);
             }
+            vm.record.ifPresent(a -> recordedFor.computeIfAbsent(List.of(a.pool(), a.user()),
+                    k -> new LinkedHashSet<>()).add(vm));
+            if (vm.lease != null && vm.lease.pool() != null && vm.lease.user() != null) {
+                recordedFor.computeIfAbsent(List.of(vm.lease.pool(), vm.lease.user()), k -> new LinkedHashSet<>())
+                        .add(vm);
+            }
+            vm.vm.pools().forEach(pool -> listing.computeIfAbsent(pool, k -> new ArrayList<>()).add(vm));
         }
     }
 
@@ -332,7 +345,7 @@ final class Planning {
                 }
             }
             if (!vm.clearing) {
-                vm.vm.assignment().filter(a -> recordHeld(vm, a)).ifPresent(a -> vm.heldRecord = a);
+                vm.record.filter(a -> recordHeld(vm, a)).ifPresent(a -> vm.heldRecord = a);
             }
         }
     }
@@ -360,8 +373,9 @@ final class Planning {
         }
         // Sticky first: a VM still recorded for this user comes back to them before anyone else is served.
         for (RequestPlan plan : needers) {
-            Optional<VmPlan> sticky = vms.values().stream().filter(vm -> stickyFor(plan, vm))
-                    .max(Comparator.comparing(this::lastUseOfVm, Comparator.nullsFirst(Comparator.naturalOrder()))
+            Optional<VmPlan> sticky = recordedFor.getOrDefault(List.of(plan.request.pool(), plan.request.user()),
+                            Set.of()).stream().filter(vm -> stickyFor(plan, vm))
+                    .max(Comparator.comparing((VmPlan vm) -> vm.lastUse, Comparator.nullsFirst(Comparator.naturalOrder()))
                             .thenComparing(Comparator.comparing(VmPlan::name).reversed()));
             if (sticky.isPresent()) {
                 take(plan, sticky.get());
@@ -369,23 +383,37 @@ final class Planning {
             }
             // The user's VM is being given back by this very plan (their older request was deleted): wait for
             // that write instead of taking another VM; the next plan finds it free and sticky.
-            vms.values().stream().filter(vm -> vm.releasing && vm.holder == null && vm.vm.lists(plan.request.pool())
-                            && recordedFor(vm, plan.request.pool(), plan.request.user()))
+            recordedFor.getOrDefault(List.of(plan.request.pool(), plan.request.user()), Set.of()).stream()
+                    .filter(vm -> vm.releasing && vm.holder == null && vm.vm.lists(plan.request.pool()))
                     .findFirst().ifPresent(vm -> plan.behind = vm);
         }
         // Then first come, first served: never used first, then least recently used, running first.
         Comparator<VmPlan> order = Comparator
-                .comparing(this::lastUseOfVm, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .comparing((VmPlan vm) -> vm.lastUse, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(vm -> !vm.vm.running())
                 .thenComparing(VmPlan::name);
+        // Each pool's free VMs are sorted once; a VM taken for one pool is skipped in the lists of the others.
+        Map<String, java.util.Iterator<VmPlan>> eligible = new HashMap<>();
+        List<RequestPlan> waiting = new ArrayList<>();
         for (RequestPlan plan : needers) {
             if (plan.vm != null || plan.behind != null) {
                 continue;
             }
-            String pool = plan.request.pool();
-            vms.values().stream().filter(vm -> vm.vm.lists(pool) && free(vm)).min(order)
-                    .ifPresentOrElse(vm -> take(plan, vm), () -> plan.waitMessage = explain(plan));
+            java.util.Iterator<VmPlan> candidates = eligible.computeIfAbsent(plan.request.pool(),
+                    pool -> listing.getOrDefault(pool, List.of()).stream().filter(Planning::free).sorted(order)
+                            .toList().iterator());
+            VmPlan chosen = null;
+            while (chosen == null && candidates.hasNext()) {
+                VmPlan candidate = candidates.next();
+                chosen = free(candidate) ? candidate : null;
+            }
+            if (chosen != null) {
+                take(plan, chosen);
+            } else {
+                waiting.add(plan);
+            }
         }
+        waiting.forEach(plan -> plan.waitMessage = explain(plan));
     }
 
     private boolean stickyFor(RequestPlan plan, VmPlan vm) {
@@ -432,12 +460,12 @@ final class Planning {
     }
 
     private static boolean recordNames(VmPlan vm, String pool, String user) {
-        return vm.vm.assignment().map(a -> a.names(pool, user)).orElse(false);
+        return vm.record.map(a -> a.names(pool, user)).orElse(false);
     }
 
     /** An unexpired record on the VM of someone other than this pool and user, which wins over us. */
     private Optional<PoolAssignment> heldRecordOfOther(VmPlan vm, String pool, String user) {
-        return vm.vm.assignment().filter(a -> !a.names(pool, user)).filter(a -> recordHeld(vm, a));
+        return vm.record.filter(a -> !a.names(pool, user)).filter(a -> recordHeld(vm, a));
     }
 
     /**
@@ -475,7 +503,7 @@ final class Planning {
      */
     private static Instant lastUseOf(VmPlan vm, String pool, String user, String identity) {
         Instant last = null;
-        Optional<PoolAssignment> record = vm.vm.assignment();
+        Optional<PoolAssignment> record = vm.record;
         if (record.isPresent() && record.get().names(pool, user)) {
             last = later(last, record.get().lastUsed());
         }
@@ -486,12 +514,6 @@ final class Planning {
         }
         last = later(last, vm.vm.console().disconnectOf(user).orElse(null));
         return last == null ? null : last.truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** Last use of the VM by anyone (DESIGN §4.2): the later of the Lease's renewTime and the record's lastUsed. */
-    private Instant lastUseOfVm(VmPlan vm) {
-        Instant last = vm.lease == null ? null : vm.lease.renewTime();
-        return later(last, vm.vm.assignment().map(PoolAssignment::lastUsed).orElse(null));
     }
 
     /**
@@ -555,7 +577,7 @@ final class Planning {
     }
 
     private void clearRecord(RequestPlan plan, VmPlan vm) {
-        vm.releases.add(new Action.ClearAssignment(vm.name(), vm.vm.assignment().orElseThrow(),
+        vm.releases.add(new Action.ClearAssignment(vm.name(), vm.record.orElseThrow(),
                 VmPatches.release(vm.vm.assignmentRecord().orElseThrow())));
         vm.releasing = true;
         vm.clearing = true;
@@ -567,39 +589,49 @@ final class Planning {
     /** {@code 0 of 12 VMs free: 8 held, 3 console in use, 1 not in pool any more}. */
     private String explain(RequestPlan plan) {
         String pool = plan.request.pool();
-        int total = 0;
-        int held = 0;
-        int console = 0;
-        int gone = 0;
-        for (VmPlan vm : vms.values()) {
-            if (vm.vm.lists(pool)) {
-                total++;
-                if (blocked(vm) || vm.heldRecord != null) {
-                    held++;
-                } else if (vm.vm.console().connected()) {
-                    console++;
-                }
-            } else if (vm.vm.assignment().map(a -> a.pool().equals(pool)).orElse(false)
-                    || (vm.lease != null && vm.lease.hasHolder() && pool.equals(vm.lease.pool()))
-                    || vm.name().equals(plan.lostVm)) {
-                total++;
-                gone++;
-            }
+        Counts c = counts.computeIfAbsent(pool, this::countsOf);
+        VmPlan lost = plan.lostVm == null ? null : vms.get(plan.lostVm);
+        if (lost != null && !lost.vm.lists(pool) && !stillNames(lost, pool)) {
+            c = new Counts(c.total() + 1, c.held(), c.console(), c.gone() + 1);
         }
-        if (total == 0) {
+        if (c.total() == 0) {
             return "0 of 0 VMs free: no VM lists pool " + pool + " in spec.pools";
         }
         List<String> reasons = new ArrayList<>();
-        if (held > 0) {
-            reasons.add(held + " held");
+        if (c.held() > 0) {
+            reasons.add(c.held() + " held");
         }
-        if (console > 0) {
-            reasons.add(console + " console in use");
+        if (c.console() > 0) {
+            reasons.add(c.console() + " console in use");
         }
-        if (gone > 0) {
-            reasons.add(gone + " not in pool any more");
+        if (c.gone() > 0) {
+            reasons.add(c.gone() + " not in pool any more");
         }
-        return "0 of " + total + (total == 1 ? " VM" : " VMs") + " free: " + String.join(", ", reasons);
+        return "0 of " + c.total() + (c.total() == 1 ? " VM" : " VMs") + " free: " + String.join(", ", reasons);
+    }
+
+    private Counts countsOf(String pool) {
+        int held = 0;
+        int console = 0;
+        List<VmPlan> listed = listing.getOrDefault(pool, List.of());
+        for (VmPlan vm : listed) {
+            if (blocked(vm) || vm.heldRecord != null) {
+                held++;
+            } else if (vm.vm.console().connected()) {
+                console++;
+            }
+        }
+        int gone = (int) vms.values().stream().filter(vm -> !vm.vm.lists(pool) && stillNames(vm, pool)).count();
+        return new Counts(listed.size() + gone, held, console, gone);
+    }
+
+    /** A VM that left the pool but whose record or held Lease still names it. */
+    private static boolean stillNames(VmPlan vm, String pool) {
+        return vm.record.map(a -> a.pool().equals(pool)).orElse(false)
+                || (vm.lease != null && vm.lease.hasHolder() && pool.equals(vm.lease.pool()));
+    }
+
+    private record Counts(int total, int held, int console, int gone) {
     }
 
     // ---------------------------------------------------------------- writing
@@ -780,7 +812,7 @@ final class Planning {
     private void recordOnVm(RequestPlan plan, List<Action> actions) {
         RequestState request = plan.request;
         VmPlan vm = plan.vm;
-        Optional<PoolAssignment> record = vm.vm.assignment();
+        Optional<PoolAssignment> record = vm.record;
         if (record.isEmpty() || !record.get().names(request.pool(), request.user())) {
             PoolAssignment next = new PoolAssignment(request.pool(), request.user(), plan.lastUse);
             actions.add(new Action.CommitAssignment(vm.name(), next,
@@ -875,7 +907,8 @@ final class Planning {
                     + " released"));
         }
         if (request.hasFinalizer()) {
-            actions.add(Action.RemoveFinalizer.of(request.name(), request.finalizers(), MetadataKeys.FINALIZER));
+            actions.add(Action.RemoveFinalizer.of(request.name(), request.resourceVersion(), request.finalizers(),
+                    MetadataKeys.FINALIZER));
         }
     }
 
@@ -1057,9 +1090,17 @@ final class Planning {
         /** Held by VM-Operator's unexpired record. */
         PoolAssignment heldRecord;
 
+        /** VM-Operator's record, parsed once. */
+        final Optional<PoolAssignment> record;
+        /** The VM's last use by anyone: the later of the Lease's renewTime and the record's lastUsed. */
+        final Instant lastUse;
+
         VmPlan(VmState vm) {
             this.vm = vm;
             this.lease = vm.ownLease().orElse(null);
+            this.record = vm.assignment();
+            this.lastUse = later(lease == null ? null : lease.renewTime(),
+                    record.map(PoolAssignment::lastUsed).orElse(null));
         }
 
         String name() {
