@@ -3,6 +3,7 @@ package dev.vmpools.scheduler.assignment;
 import dev.vmpools.api.JsonPatchOperation;
 import dev.vmpools.api.PoolAssignment;
 import dev.vmpools.api.VmPatches;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -148,7 +149,7 @@ public sealed interface Action {
             if (index < 0) {
                 throw new IllegalArgumentException("request " + request + " has no finalizer " + finalizer);
             }
-            List<String> left = new java.util.ArrayList<>(read);
+            List<String> left = new ArrayList<>(read);
             left.remove(index);
             String path = "/metadata/finalizers/" + index;
             return new RemoveFinalizer(request, resourceVersion, left, List.of(

@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -393,13 +394,13 @@ final class Planning {
                 .thenComparing(vm -> !vm.vm.running())
                 .thenComparing(VmPlan::name);
         // Each pool's free VMs are sorted once; a VM taken for one pool is skipped in the lists of the others.
-        Map<String, java.util.Iterator<VmPlan>> eligible = new HashMap<>();
+        Map<String, Iterator<VmPlan>> eligible = new HashMap<>();
         List<RequestPlan> waiting = new ArrayList<>();
         for (RequestPlan plan : needers) {
             if (plan.vm != null || plan.behind != null) {
                 continue;
             }
-            java.util.Iterator<VmPlan> candidates = eligible.computeIfAbsent(plan.request.pool(),
+            Iterator<VmPlan> candidates = eligible.computeIfAbsent(plan.request.pool(),
                     pool -> listing.getOrDefault(pool, List.of()).stream().filter(Planning::free).sorted(order)
                             .toList().iterator());
             VmPlan chosen = null;
