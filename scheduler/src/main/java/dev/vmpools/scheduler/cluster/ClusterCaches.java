@@ -112,6 +112,16 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
     }
 
     @Override
+    public Optional<VmAssignment> request(String namespace, String name) {
+        return byKey(requests, namespace, name);
+    }
+
+    /** Every cached request, for gauges. */
+    public java.util.stream.Stream<VmAssignment> allRequests() {
+        return requests.values().stream().flatMap(i -> i.getStore().list().stream());
+    }
+
+    @Override
     public List<VirtualMachine> vmsLinkedTo(String namespace, String pool) {
         return byIndex(vms, namespace, BY_POOL, key(namespace, pool));
     }
@@ -271,8 +281,10 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
     private static <T extends HasMetadata> SharedIndexInformer<T> start(Informable<T> informable,
             Map<String, Function<T, List<String>>> indexers, Function<T, List<GroupNode>> nodes,
             Consumer<Collection<GroupNode>> changes, String kind, String namespace) {
-        SharedIndexInformer<T> informer = (indexers.isEmpty() ? informable : informable.withIndexers(indexers))
-                .runnableInformer(0);
+        SharedIndexInformer<T> informer = informable.runnableInformer(0);
+        if (!indexers.isEmpty()) {
+            informer.addIndexers(indexers);
+        }
         String scope = namespace.equals(ALL) ? "every namespace" : "namespace " + namespace;
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override

@@ -4,6 +4,8 @@ import dev.vmpools.api.VirtualMachine;
 import dev.vmpools.api.VmAssignment;
 import dev.vmpools.api.VmPool;
 import dev.vmpools.api.names.LeaseNames;
+import dev.vmpools.api.retention.RetentionMode;
+import dev.vmpools.scheduler.assignment.Observed;
 import dev.vmpools.scheduler.assignment.PlanningGroups;
 import dev.vmpools.scheduler.assignment.PoolState;
 import dev.vmpools.scheduler.assignment.RequestState;
@@ -12,7 +14,6 @@ import dev.vmpools.scheduler.assignment.VmState;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -105,15 +106,17 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
 
     /**
      * The planner's snapshots of this group: normally one; more only where the caches changed while the group
-     * was read (each is still a whole group of what was read).
+     * was read (each is still a whole group of what was read). Requests without {@code spec.pool} (which the
+     * CRD requires) cannot be planned and are left out.
      */
-    public List<Snapshot> snapshots(Records records) {
-        List<PoolState> poolStates = pools.stream().map(records::pool).toList();
+    public List<Snapshot> snapshots(RetentionMode retentionMode) {
+        List<PoolState> poolStates = pools.stream().map(p -> Observed.pool(p, retentionMode)).toList();
         List<VmState> vmStates = vms.stream()
-                .map(vm -> records.vm(vm, Optional.ofNullable(leases.get(LeaseNames.forVm(name(vm))))))
+                .map(vm -> Observed.vm(vm, Optional.ofNullable(leases.get(LeaseNames.forVm(name(vm))))))
                 .toList();
-        List<RequestState> requestStates = requests.stream().map(records::request).flatMap(Optional::stream)
-                .toList();
+        List<RequestState> requestStates = requests.stream()
+                .filter(r -> r.getSpec() != null && notEmpty(r.getSpec().pool()))
+                .map(Observed::request).toList();
         return PlanningGroups.of(poolStates, vmStates, requestStates).groups();
     }
 
@@ -130,16 +133,31 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
         return pools.isEmpty() && vms.isEmpty() && requests.isEmpty();
     }
 
-    /** Every object name of the group by kind, for matching written objects: {@code kind/name}. */
-    public Collection<String> objectKeys() {
-        List<String> keys = new ArrayList<>();
-        pools.forEach(p -> keys.add(ObjectKey.POOL + "/" + name(p)));
+    /** Every object of the group, Leases of its VMs included (existing or not). */
+    public List<ObjectKey> objectKeys() {
+        List<ObjectKey> keys = new ArrayList<>();
+        pools.forEach(p -> keys.add(new ObjectKey(ObjectKey.Kind.POOL, namespace, name(p))));
         vms.forEach(v -> {
-            keys.add(ObjectKey.VM + "/" + name(v));
-            keys.add(ObjectKey.LEASE + "/" + LeaseNames.forVm(name(v)));
+            keys.add(new ObjectKey(ObjectKey.Kind.VM, namespace, name(v)));
+            keys.add(new ObjectKey(ObjectKey.Kind.LEASE, namespace, LeaseNames.forVm(name(v))));
         });
-        requests.forEach(r -> keys.add(ObjectKey.REQUEST + "/" + name(r)));
+        requests.forEach(r -> keys.add(new ObjectKey(ObjectKey.Kind.REQUEST, namespace, name(r))));
         return keys;
+    }
+
+    /** The version of an object as this group read it; empty for one it did not hold. */
+    public Optional<String> versionOf(ObjectKey key) {
+        if (!key.namespace().equals(namespace)) {
+            return Optional.empty();
+        }
+        List<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects = switch (key.kind()) {
+            case POOL -> pools;
+            case VM -> vms;
+            case REQUEST -> requests;
+            case LEASE -> List.copyOf(leases.values());
+        };
+        return objects.stream().filter(o -> key.name().equals(name(o))).findFirst()
+                .map(o -> o.getMetadata().getResourceVersion());
     }
 
     private static String name(io.fabric8.kubernetes.api.model.HasMetadata object) {
