@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +57,7 @@ public final class ServingFollower implements AutoCloseable {
     private final Server server;
     private final ReplicaLeases leases;
     private final ScheduledExecutorService renewer;
+    private final CompletableFuture<ServingMaterial> firstUsable = new CompletableFuture<>();
     private volatile Optional<ServingMaterial> latest = Optional.empty();
     private volatile Optional<ServingMaterial> served = Optional.empty();
     private String lastProblem = "";
@@ -106,6 +108,11 @@ public final class ServingFollower implements AutoCloseable {
     /** The latest usable material the Secret held, served or not (what to start the server with). */
     public Optional<ServingMaterial> latest() {
         return latest;
+    }
+
+    /** Completes with the first usable material the Secret holds (what to start the server with). */
+    public CompletableFuture<ServingMaterial> firstUsable() {
+        return firstUsable;
     }
 
     /** What the server serves, as far as this follower handed it over. */
@@ -167,6 +174,7 @@ public final class ServingFollower implements AutoCloseable {
             lastProblem = "";
         }
         latest = Optional.of(material);
+        firstUsable.complete(material);
         serve(material);
     }
 
