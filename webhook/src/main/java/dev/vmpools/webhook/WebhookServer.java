@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.vmpools.webhook.admission.AdmissionReviews;
 import dev.vmpools.webhook.http.AdmissionHandlers;
@@ -24,7 +25,9 @@ import dev.vmpools.webhook.tls.TlsFileWatcher;
 import dev.vmpools.webhook.tls.TlsMaterial;
 import dev.vmpools.webhook.tls.TlsMaterialException;
 import dev.vmpools.webhook.tls.TlsReloader;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -75,7 +78,12 @@ public final class WebhookServer {
                 // Before routing, Helidon answers 413 (and closes) for any announced body over the limit.
                 .maxPayloadSize(AdmissionService.MAX_BODY_BYTES)
                 .connectionOptions(socket -> socket.readTimeout(builder.readTimeout))
-                .routing(routing -> routing(routing, admission, health, metrics))
+                .routing(routing -> {
+                    routing(routing, admission, health, metrics);
+                    if (builder.recycleConnectionsEvery > 0) {
+                        routing.addFilter(recycling(builder.recycleConnectionsEvery));
+                    }
+                })
                 .build();
     }
 
@@ -85,6 +93,23 @@ public final class WebhookServer {
         routing.register(admission)
                 .register(health)
                 .register(metrics);
+    }
+
+    /**
+     * Asks the client to close its connection after one response in every {@code every} (HTTP/1.1
+     * {@code Connection: close}, so no request is ever cut): behind a Service, which balances connections and
+     * not requests, the API server's long-lived connections then spread over the replicas again, and a
+     * certificate swapped in place is negotiated within that many requests. (Helidon 4.2.0 leaves the closing to
+     * the client, as the API server's Go client and every HTTP/1.1 client does on {@code Connection: close}.)
+     */
+    private static Filter recycling(int every) {
+        AtomicLong responses = new AtomicLong();
+        return (chain, request, response) -> {
+            if (responses.incrementAndGet() % every == 0) {
+                response.header(HeaderValues.CONNECTION_CLOSE);
+            }
+            chain.proceed();
+        };
     }
 
     public static Builder builder() {
@@ -138,6 +163,7 @@ public final class WebhookServer {
         private final List<ReadinessCheck> readinessChecks = new ArrayList<>();
         private PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         private InstantSource clock = InstantSource.system();
+        private int recycleConnectionsEvery;
 
         private Builder() {
         }
@@ -193,6 +219,18 @@ public final class WebhookServer {
 
         public Builder meterRegistry(PrometheusMeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Asks the client to close its connection after one response in every {@code responses}
+         * ({@code Connection: close}); 0, the default, never does.
+         */
+        public Builder recycleConnectionsEvery(int responses) {
+            if (responses < 0) {
+                throw new IllegalArgumentException("recycleConnectionsEvery must not be negative, not " + responses);
+            }
+            this.recycleConnectionsEvery = responses;
             return this;
         }
 
