@@ -102,6 +102,20 @@ public record CertsConfig(Issuer issuer, String namespace, String instance, Vali
         if (instance.isBlank()) {
             throw new IllegalArgumentException("instance: must not be blank");
         }
+        if (!backdateFitsCa(caValidity, servingValidity)) {
+            throw new IllegalArgumentException("servingValidity: backdate " + servingValidity.backdate()
+                    + " must be at most a tenth of the CA lifetime " + caValidity.lifetime());
+        }
+    }
+
+    /**
+     * A serving certificate never outlives its CA, but starts {@code backdate} early: near the CA's end its
+     * life shrinks to little more than the backdate, and with a backdate too long for the CA it would be due
+     * for renewal as soon as it is issued, again and again. A tenth of the CA's lifetime keeps every serving
+     * certificate useful for about two backdates at least.
+     */
+    static boolean backdateFitsCa(Validity ca, Validity serving) {
+        return serving.backdate().multipliedBy(10).compareTo(ca.lifetime()) <= 0;
     }
 
     /** Every option at its default, with {@code hostName} as the instance. */
@@ -134,6 +148,11 @@ public record CertsConfig(Issuer issuer, String namespace, String instance, Vali
                 : Optional.of(options.duration(BACKDATE, Duration.ZERO, Duration.ofDays(1)));
         Validity caValidity = validity(CA_LIFETIME, caLifetime, backdate);
         Validity servingValidity = validity(SERVING_LIFETIME, servingLifetime, backdate);
+        if (!backdateFitsCa(caValidity, servingValidity)) {
+            throw new ConfigException(BACKDATE, options.text(BACKDATE), "the serving certificate's backdate "
+                    + servingValidity.backdate() + " must be at most a tenth of --" + CA_LIFETIME.name() + " " + caLifetime
+                    + " (a serving certificate capped at its CA's end would be due for renewal at once)");
+        }
         long[] fraction = fraction(options.text(RENEW_AT));
         Duration propagationDelay = options.duration(PROPAGATION_DELAY, Duration.ZERO, Duration.ofHours(1));
         List<String> extraNames = List.copyOf(options.list(EXTRA_NAMES));

@@ -52,6 +52,7 @@ class CertsConfigTest {
         "renew-at             | 3/2          | renew-at",
         "renew-at             | two thirds   | renew-at",
         "certificate-backdate | P2D          | certificate-backdate",
+        "ca-lifetime          | PT30M        | certificate-backdate",
         "propagation-delay    | -PT1S        | propagation-delay",
         "extra-names          | not_a_name!  | extra-names",
         "leader-renew-deadline| PT20S        | leader-renew-deadline",
