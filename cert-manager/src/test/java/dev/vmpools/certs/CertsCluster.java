@@ -21,8 +21,6 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -38,8 +36,6 @@ public final class CertsCluster implements AutoCloseable {
      * manifests/rbac/certs.yaml grants no Events; until it does, this test-only Role lets the component
      * record its Events on the Secrets (without it, the component logs once and carries on).
      */
-    static final String TEST_ONLY_EVENTS_ROLE = "test-only-certs-events";
-
     private final ControlPlane cp;
     private final TestNamespace ns;
     private final KubernetesClient root;
@@ -54,7 +50,7 @@ public final class CertsCluster implements AutoCloseable {
         return Binaries.repositoryRoot().resolve("manifests").resolve(path);
     }
 
-    /** Namespace, RBAC of certs and webhook, the test-only Events grant, no leftovers, and both configurations. */
+    /** Namespace, RBAC of certs and webhook, no leftovers, and both configurations. */
     public CertsCluster prepare() {
         if (root.namespaces().withName(NAMESPACE).get() == null) {
             root.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
@@ -62,16 +58,6 @@ public final class CertsCluster implements AutoCloseable {
         }
         cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts",
                 "-f", manifests("rbac/certs.yaml").toString(), "-f", manifests("rbac/webhook.yaml").toString());
-        root.rbac().roles().inNamespace(NAMESPACE).resource(new RoleBuilder()
-                .withNewMetadata().withName(TEST_ONLY_EVENTS_ROLE).endMetadata()
-                .addNewRule().withApiGroups("").withResources("events").withVerbs("create").endRule()
-                .build()).createOr(existing -> existing.update());
-        root.rbac().roleBindings().inNamespace(NAMESPACE).resource(new RoleBindingBuilder()
-                .withNewMetadata().withName(TEST_ONLY_EVENTS_ROLE).endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(TEST_ONLY_EVENTS_ROLE).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName("certs").withNamespace(NAMESPACE).endSubject()
-                .addNewSubject().withKind("ServiceAccount").withName("webhook").withNamespace(NAMESPACE).endSubject()
-                .build()).createOr(existing -> existing.update());
         forgetCertificates();
         createConfigurations();
         return this;
@@ -141,7 +127,5 @@ public final class CertsCluster implements AutoCloseable {
     public void close() {
         deleteConfigurations();
         forgetCertificates();
-        root.rbac().roleBindings().inNamespace(NAMESPACE).withName(TEST_ONLY_EVENTS_ROLE).delete();
-        root.rbac().roles().inNamespace(NAMESPACE).withName(TEST_ONLY_EVENTS_ROLE).delete();
     }
 }

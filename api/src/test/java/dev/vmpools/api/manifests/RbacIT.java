@@ -93,6 +93,7 @@ class RbacIT {
         rows.add(row(TestUser.CERTS, "patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", "", "vmpools", true));
         rows.add(row(TestUser.CERTS, "patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", "", "vmpools", true));
         rows.add(row(TestUser.CERTS, "update", "coordination.k8s.io", "leases", "", SYSTEM, "vmpools-certs", true));
+        rows.add(row(TestUser.CERTS, "create", "", "events", "", SYSTEM, "", true));
         rows.add(row(TestUser.CERTS, "get", "", "secrets", "", SYSTEM, "someone-elses", false));
         rows.add(row(TestUser.CERTS, "list", "", "secrets", "", SYSTEM, "", false));
         rows.add(row(TestUser.CERTS, "patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", "", "another", false));
