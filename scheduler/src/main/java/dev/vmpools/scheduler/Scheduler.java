@@ -5,6 +5,7 @@ import dev.vmpools.api.ConditionTypes;
 import dev.vmpools.api.VmAssignment;
 import dev.vmpools.scheduler.assignment.AssignmentPlanner;
 import dev.vmpools.scheduler.cluster.ClusterCaches;
+import dev.vmpools.scheduler.cluster.GroupNode;
 import dev.vmpools.scheduler.controller.Controller;
 import dev.vmpools.scheduler.controller.GroupReconciler;
 import dev.vmpools.scheduler.controller.WorkQueue;
@@ -14,6 +15,7 @@ import dev.vmpools.scheduler.execution.PlanRunner;
 import dev.vmpools.scheduler.leader.Leadership;
 import dev.vmpools.scheduler.observability.HealthServer;
 import dev.vmpools.scheduler.observability.SchedulerMetrics;
+import dev.vmpools.scheduler.rights.RightsGuard;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -54,6 +56,7 @@ public final class Scheduler implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private volatile HealthServer health;
     private volatile Leadership leadership;
+    private volatile RightsGuard guard;
     private volatile boolean synced;
     private volatile boolean leading;
 
@@ -62,7 +65,7 @@ public final class Scheduler implements AutoCloseable {
         this.queue = new WorkQueue();
         queue.pause();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.caches = ClusterCaches.start(client, config.poolNamespaces(), queue::add);
+        this.caches = ClusterCaches.start(client, config.poolNamespaces(), this::changed);
         ClusterWriter writer = new ClusterWriter(client, caches, identity, clock);
         this.runner = new PlanRunner(writer::perform);
         SchedulerMetrics metrics = new SchedulerMetrics(registry, this::waiting);
@@ -91,6 +94,10 @@ public final class Scheduler implements AutoCloseable {
         try {
             scheduler.health = HealthServer.start(config.metricsPort(), scheduler.controller::alive,
                     scheduler::ready, scheduler.registry);
+            if (!config.poolNamespaces().isEmpty()) {
+                scheduler.guard = RightsGuard.start(client, config.poolNamespaces(), scheduler::ready,
+                        scheduler.caches::hasRequests);
+            }
             if (config.leaderElection()) {
                 scheduler.leadership = Leadership.start(client, config.namespace(), scheduler.identity,
                         scheduler::leadershipChanged);
@@ -135,6 +142,14 @@ public final class Scheduler implements AutoCloseable {
         queue.add(caches.nodes());
     }
 
+    private void changed(java.util.Collection<GroupNode> nodes) {
+        queue.add(nodes);
+        RightsGuard current = guard;
+        if (current != null) {
+            nodes.stream().map(GroupNode::namespace).distinct().forEach(current::touched);
+        }
+    }
+
     /** Checks every 50 ms, at start-up only, whether the caches have listed everything. */
     private void awaitSync() {
         startup.schedule(() -> {
@@ -145,6 +160,10 @@ public final class Scheduler implements AutoCloseable {
             synced = true;
             LOG.log(Level.INFO, "caches synced");
             gate();
+            RightsGuard current = guard;
+            if (current != null) {
+                current.touchAll();
+            }
         }, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -201,6 +220,9 @@ public final class Scheduler implements AutoCloseable {
         }
         controller.close();
         runner.close();
+        if (guard != null) {
+            guard.close();
+        }
         caches.close();
         if (health != null) {
             health.close();

@@ -116,6 +116,12 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
         return byKey(requests, namespace, name);
     }
 
+    /** Whether any VmAssignment of the namespace is cached. */
+    public boolean hasRequests(String namespace) {
+        SharedIndexInformer<VmAssignment> informer = informer(requests, namespace);
+        return informer != null && !informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).isEmpty();
+    }
+
     /** Every cached request, for gauges. */
     public java.util.stream.Stream<VmAssignment> allRequests() {
         return requests.values().stream().flatMap(i -> i.getStore().list().stream());

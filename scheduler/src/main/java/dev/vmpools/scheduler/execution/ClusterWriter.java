@@ -124,7 +124,7 @@ public final class ClusterWriter {
 
     private WriteOutcome patchVm(String namespace, String vm, String patch, boolean status,
             Function<ObjectKey, Optional<String>> planned) {
-        var resource = client.resources(VirtualMachine.class).inNamespace(namespace).withName(vm);
+        var resource = target(VirtualMachine.class, new VirtualMachine(), namespace, vm);
         VirtualMachine written = status
                 ? resource.subresource("status").patch(PatchContext.of(PatchType.JSON), patch)
                 : resource.patch(PatchContext.of(PatchType.JSON), patch);
@@ -146,7 +146,7 @@ public final class ClusterWriter {
         if (!annotations.isEmpty()) {
             metadata.put("annotations", annotations);
         }
-        VmAssignment written = client.resources(VmAssignment.class).inNamespace(namespace).withName(request)
+        VmAssignment written = target(VmAssignment.class, new VmAssignment(), namespace, request)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("metadata", metadata)));
         return written(ObjectKey.Kind.REQUEST, namespace, request, Optional.of(resourceVersion), written);
     }
@@ -156,7 +156,7 @@ public final class ClusterWriter {
      * written in the same chain does not make it fail.
      */
     private WriteOutcome removeFinalizer(String namespace, Action.RemoveFinalizer remove) {
-        VmAssignment written = client.resources(VmAssignment.class).inNamespace(namespace).withName(remove.request())
+        VmAssignment written = target(VmAssignment.class, new VmAssignment(), namespace, remove.request())
                 .patch(PatchContext.of(PatchType.JSON), json(remove.patch()));
         return written(ObjectKey.Kind.REQUEST, namespace, remove.request(), Optional.of(remove.resourceVersion()),
                 written);
@@ -164,7 +164,7 @@ public final class ClusterWriter {
 
     private WriteOutcome writeRequestStatus(String namespace, Action.WriteRequestStatus write,
             Function<ObjectKey, Optional<String>> planned) {
-        VmAssignment written = client.resources(VmAssignment.class).inNamespace(namespace).withName(write.request())
+        VmAssignment written = target(VmAssignment.class, new VmAssignment(), namespace, write.request())
                 .subresource("status").patch(PatchContext.of(PatchType.JSON), replaceStatus(write.status().toModel()));
         ObjectKey key = new ObjectKey(ObjectKey.Kind.REQUEST, namespace, write.request());
         return written(key.kind(), namespace, write.request(), planned.apply(key), written);
@@ -176,7 +176,7 @@ public final class ClusterWriter {
             Function<ObjectKey, Optional<String>> planned) {
         VmPool written;
         try {
-            written = client.resources(VmPool.class).inNamespace(namespace).withName(write.pool())
+            written = target(VmPool.class, new VmPool(), namespace, write.pool())
                     .subresource("status").patch(PatchContext.of(PatchType.JSON), replaceStatus(write.status().toModel()));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404 && missingSubresource(e)) {
@@ -252,6 +252,17 @@ public final class ClusterWriter {
     }
 
     // ---------------------------------------------------------------- outcomes
+
+    /**
+     * The object to patch, named by a stub: fabric8 patches a resource named with {@code withName} only after
+     * reading it (one more request per write, and a 403 where the scheduler may patch but not get).
+     */
+    private <T extends HasMetadata> io.fabric8.kubernetes.client.dsl.Resource<T> target(Class<T> type, T stub,
+            String namespace, String name) {
+        stub.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace)
+                .withName(name).build());
+        return client.resources(type).inNamespace(namespace).resource(stub);
+    }
 
     private String json(Object value) {
         return client.getKubernetesSerialization().asJson(value);
