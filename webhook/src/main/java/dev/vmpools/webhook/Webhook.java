@@ -3,8 +3,9 @@ package dev.vmpools.webhook;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 
-import dev.vmpools.api.config.ConfigException;
 import dev.vmpools.api.identity.IdentityPolicy;
 import dev.vmpools.webhook.admission.AdmissionReviews;
 import dev.vmpools.webhook.assignment.AssignmentMutator;
@@ -17,6 +18,7 @@ import dev.vmpools.webhook.http.AdmissionHandlers;
 import dev.vmpools.webhook.http.ReadinessCheck;
 import dev.vmpools.webhook.pool.PoolPolicy;
 import dev.vmpools.webhook.pool.PoolValidator;
+import dev.vmpools.webhook.tls.SecretTlsFollower;
 import dev.vmpools.webhook.tls.TlsMaterial;
 import dev.vmpools.webhook.tls.TlsMaterialException;
 import dev.vmpools.webhook.vm.VmValidator;
@@ -24,45 +26,66 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The running webhook: informer caches, the rules of every endpoint and the HTTPS server, built from a
- * {@link WebhookConfig} and a Kubernetes client (whose identity needs the webhook's RBAC). The launcher
- * calls {@link #start(WebhookConfig, KubernetesClient)} and {@link #close()}; tests and an in-process
- * certificate component may hand the serving material over directly.
+ * {@link WebhookConfig} and a Kubernetes client (acting as the webhook's service account). The launcher calls
+ * {@link #start(WebhookConfig, KubernetesClient)} and {@link #close()}; tests may hand the serving material over
+ * directly with {@link #start(WebhookConfig, KubernetesClient, TlsMaterial)}.
+ *
+ * <p>Ready ({@code /health/ready}) once a valid certificate is served, the caches have synced and, when the
+ * certificate comes from the Secret, the served chain verifies against every {@code caBundle}.
  */
 public final class Webhook implements AutoCloseable {
 
     private final InformerCaches caches;
     private final WebhookServer server;
+    private final Optional<SecretTlsFollower> follower;
 
-    private Webhook(InformerCaches caches, WebhookServer server) {
+    private Webhook(InformerCaches caches, WebhookServer server, Optional<SecretTlsFollower> follower) {
         this.caches = caches;
         this.server = server;
+        this.follower = follower;
     }
 
-    /** Starts with the TLS files of the configuration. */
+    /** Starts serving the TLS of the configuration: its files, or the Secret (waiting for it as configured). */
     public static Webhook start(WebhookConfig config, KubernetesClient client) throws IOException, TlsMaterialException {
-        WebhookConfig.TlsFiles files = config.tlsFiles().orElseThrow(() -> new ConfigException(
-                WebhookConfig.TLS_KEY_FILE, "", "this build serves TLS from files only: set --tls-key-file and --tls-cert-file"));
-        return start(config, client, server -> server.tlsFiles(files.key(), files.chain()));
+        return switch (config.tls()) {
+            case WebhookConfig.TlsFiles files -> start(config, client, builder -> builder.tlsFiles(files.key(), files.chain()),
+                    Optional.empty());
+            case WebhookConfig.TlsSecret secret -> {
+                SecretTlsFollower follower = SecretTlsFollower.start(client, secret.namespace(), secret.instance(),
+                        secret.renewal(), InstantSource.system());
+                try {
+                    TlsMaterial first = follower.awaitFirst(secret.startupWait());
+                    yield start(config, client, builder -> builder.tlsMaterial(first).readinessCheck(follower.readiness()),
+                            Optional.of(follower));
+                } catch (IOException | TlsMaterialException | RuntimeException e) {
+                    follower.close();
+                    throw e;
+                }
+            }
+        };
     }
 
     /** Starts serving {@code tls}; later material goes to {@link WebhookServer#tlsReloader()} of {@link #server()}. */
     public static Webhook start(WebhookConfig config, KubernetesClient client, TlsMaterial tls)
             throws IOException, TlsMaterialException {
         Objects.requireNonNull(tls, "tls");
-        return start(config, client, server -> server.tlsMaterial(tls));
+        return start(config, client, builder -> builder.tlsMaterial(tls), Optional.empty());
     }
 
-    private static Webhook start(WebhookConfig config, KubernetesClient client, java.util.function.Consumer<WebhookServer.Builder> tls)
-            throws IOException, TlsMaterialException {
+    private static Webhook start(WebhookConfig config, KubernetesClient client, Consumer<WebhookServer.Builder> tls,
+                                 Optional<SecretTlsFollower> follower) throws IOException, TlsMaterialException {
         InformerCaches caches = InformerCaches.start(client, config.poolNamespaces(), config.poolReadTimeout());
         try {
             WebhookServer.Builder builder = WebhookServer.builder()
                     .host(config.host())
                     .port(config.port())
                     .handlers(handlers(config, caches, caches, InstantSource.system()))
-                    .readinessCheck(new ReadinessCheck("caches", caches::synced));
+                    .readinessCheck(new ReadinessCheck("caches", caches::synced))
+                    .recycleConnectionsEvery(config.recycleConnectionsEvery());
             tls.accept(builder);
-            return new Webhook(caches, builder.build().start());
+            WebhookServer server = builder.build().start();
+            follower.ifPresent(f -> f.serveWith(server.tlsReloader()));
+            return new Webhook(caches, server, follower);
         } catch (IOException | TlsMaterialException | RuntimeException e) {
             caches.close();
             throw e;
@@ -93,9 +116,15 @@ public final class Webhook implements AutoCloseable {
         return server;
     }
 
+    /** The follower of the serving Secret, when the certificate comes from it. */
+    public Optional<SecretTlsFollower> tlsFollower() {
+        return follower;
+    }
+
     @Override
     public void close() {
         server.stop();
+        follower.ifPresent(SecretTlsFollower::close);
         caches.close();
     }
 }

@@ -22,6 +22,8 @@ import dev.vmpools.api.identity.Delegate;
 import dev.vmpools.api.identity.Delegates;
 import dev.vmpools.api.identity.IdentityPolicy;
 import dev.vmpools.api.retention.RetentionMode;
+import dev.vmpools.certs.CertsConfig;
+import dev.vmpools.certs.renewal.Material;
 import dev.vmpools.webhook.identity.CallerPolicy;
 
 /**
@@ -32,27 +34,33 @@ import dev.vmpools.webhook.identity.CallerPolicy;
  *
  * @param host the address to listen on
  * @param port the HTTPS port (0 for any free port)
- * @param tlsFiles the PEM key and certificate chain to serve and watch; empty to use {@code tlsSecret}
- * @param tlsSecret the {@code kubernetes.io/tls} Secret in {@code namespace} to serve and watch
- * @param namespace vmpools' own namespace
+ * @param tls where the serving key and certificate come from
  * @param callers prefixes, user name pattern, admin and trusted groups, delegates
  * @param retentionMode which retention texts pools may have
  * @param poolNamespaces the namespaces whose pools and requests are cached; empty for every namespace
  * @param poolReadTimeout the time limit of the live read of a pool the cache does not hold
+ * @param recycleConnectionsEvery ask clients to reconnect after one response in this many (0: never)
  */
-public record WebhookConfig(String host, int port, Optional<TlsFiles> tlsFiles, String tlsSecret, String namespace,
-                            CallerPolicy callers, RetentionMode retentionMode, Set<String> poolNamespaces,
-                            Duration poolReadTimeout) {
+public record WebhookConfig(String host, int port, TlsSource tls, CallerPolicy callers, RetentionMode retentionMode,
+                            Set<String> poolNamespaces, Duration poolReadTimeout, int recycleConnectionsEvery) {
 
     public static final Option HOST = new Option("host", "0.0.0.0", "address to listen on");
     public static final Option PORT = new Option("port", "8443", "HTTPS port of the admission, health and metrics endpoints");
     public static final Option TLS_KEY_FILE = new Option("tls-key-file", "",
-            "PEM private key to serve (with --tls-cert-file); empty: use --tls-secret");
+            "PEM private key to serve (with --tls-cert-file); empty: serve the Secret " + Material.SERVING_SECRET
+                    + " of --namespace, swapped in place when it changes");
     public static final Option TLS_CERT_FILE = new Option("tls-cert-file", "",
             "PEM certificate chain to serve (with --tls-key-file); reloaded when it changes");
-    public static final Option TLS_SECRET = new Option("tls-secret", "vmpools-webhook-tls",
-            "kubernetes.io/tls Secret in --namespace to serve when no files are given; watched and swapped in place");
-    public static final Option NAMESPACE = new Option("namespace", "vmpools-system", "vmpools' own namespace");
+    /** Shared with the certificate component: the same option means the same namespace. */
+    public static final Option NAMESPACE = CertsConfig.NAMESPACE;
+    /** Shared with the certificate component: this replica's Lease is vmpools-webhook-<instance>. */
+    public static final Option INSTANCE = CertsConfig.INSTANCE;
+    public static final Option REPLICA_RENEWAL = CertsConfig.REPLICA_RENEWAL;
+    public static final Option TLS_WAIT = new Option("tls-wait", "PT2M",
+            "how long start-up waits (ISO 8601) for a usable certificate in the Secret " + Material.SERVING_SECRET);
+    public static final Option RECYCLE_CONNECTIONS = new Option("recycle-connections-every", "1000",
+            "ask the API server to reconnect after one answer in this many, so that replicas share the load and a"
+                    + " swapped certificate is soon negotiated; 0: never");
     public static final Option USER_PREFIX = new Option("user-prefix", "",
             "prefix stripped from user names (e.g. oidc:); when set, users without it are no pool users");
     public static final Option GROUP_PREFIX = new Option("group-prefix", "",
@@ -73,42 +81,67 @@ public record WebhookConfig(String host, int port, Optional<TlsFiles> tlsFiles, 
             "time limit (ISO 8601) of the live read of a pool missing from the cache");
 
     /** Every option, in the order {@code --help} lists them. */
-    public static final List<Option> OPTIONS = List.of(HOST, PORT, TLS_KEY_FILE, TLS_CERT_FILE, TLS_SECRET, NAMESPACE,
-            USER_PREFIX, GROUP_PREFIX, USER_NAME_PATTERN, ADMIN_GROUPS, TRUSTED_GROUPS, DELEGATES, VM_OPERATOR,
-            POOL_NAMESPACES, POOL_READ_TIMEOUT);
+    public static final List<Option> OPTIONS = List.of(HOST, PORT, TLS_KEY_FILE, TLS_CERT_FILE, NAMESPACE, INSTANCE,
+            REPLICA_RENEWAL, TLS_WAIT, RECYCLE_CONNECTIONS, USER_PREFIX, GROUP_PREFIX, USER_NAME_PATTERN, ADMIN_GROUPS,
+            TRUSTED_GROUPS, DELEGATES, VM_OPERATOR, POOL_NAMESPACES, POOL_READ_TIMEOUT);
 
     public WebhookConfig {
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(tlsFiles, "tlsFiles");
-        Objects.requireNonNull(tlsSecret, "tlsSecret");
-        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(retentionMode, "retentionMode");
         poolNamespaces = Set.copyOf(poolNamespaces);
         Objects.requireNonNull(poolReadTimeout, "poolReadTimeout");
     }
 
-    /** The PEM files of the serving key and certificate chain. */
-    public record TlsFiles(Path key, Path chain) {
+    /** Where the serving key and certificate chain come from. */
+    public sealed interface TlsSource {
     }
 
-    /** Every option at its default. */
+    /** PEM files, reloaded when they change. */
+    public record TlsFiles(Path key, Path chain) implements TlsSource {
+    }
+
+    /**
+     * The Secret {@code vmpools-webhook-tls} of {@code namespace}, swapped in place when it changes; this replica
+     * reports what it serves in its Lease {@code vmpools-webhook-<instance>}, renewed every {@code renewal}.
+     *
+     * @param startupWait how long start-up waits for a usable certificate
+     */
+    public record TlsSecret(String namespace, String instance, Duration renewal, Duration startupWait) implements TlsSource {
+    }
+
+    /** Every option at its default (with {@code localhost} as the instance name). */
     public static WebhookConfig defaults() {
         return from(Map.of());
+    }
+
+    /** {@link #from(Map, String)} with {@code localhost} as the instance name when none is given. */
+    public static WebhookConfig from(Map<String, String> given) {
+        return from(given, "localhost");
     }
 
     /**
      * Reads the options; absent ones take their defaults, options of other components are ignored.
      *
+     * @param hostName the instance name when {@code --instance} is empty
      * @throws ConfigException for the first bad value, naming its option
      */
-    public static WebhookConfig from(Map<String, String> given) {
+    public static WebhookConfig from(Map<String, String> given, String hostName) {
         Options options = Options.of(OPTIONS, given);
         String host = options.nonEmpty(HOST, "an address such as 0.0.0.0 or 127.0.0.1");
         int port = options.port(PORT);
-        Optional<TlsFiles> tlsFiles = tlsFiles(options.text(TLS_KEY_FILE), options.text(TLS_CERT_FILE));
-        String tlsSecret = options.dnsName(TLS_SECRET);
         String namespace = options.dnsName(NAMESPACE);
+        String instance = options.text(INSTANCE).isEmpty() ? hostName : options.text(INSTANCE);
+        if (instance == null || !instance.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") || instance.length() > 253 - 16) {
+            throw new ConfigException(INSTANCE, String.valueOf(instance),
+                    "must be a lower-case DNS name of at most 237 characters (it is part of the Lease vmpools-webhook-<instance>)");
+        }
+        TlsSource tls = tlsFiles(options.text(TLS_KEY_FILE), options.text(TLS_CERT_FILE)).<TlsSource>map(files -> files)
+                .orElse(new TlsSecret(namespace, instance,
+                        options.duration(REPLICA_RENEWAL, Duration.ofMillis(100), Duration.ofSeconds(20)),
+                        options.duration(TLS_WAIT, Duration.ofSeconds(1), Duration.ofHours(1))));
+        int recycle = options.integer(RECYCLE_CONNECTIONS, 0, Integer.MAX_VALUE);
 
         String patternText = options.text(USER_NAME_PATTERN);
         Pattern pattern;
@@ -127,7 +160,7 @@ public record WebhookConfig(String host, int port, Optional<TlsFiles> tlsFiles, 
         Set<String> poolNamespaces = options.dnsNames(POOL_NAMESPACES);
         // A webhook call may take at most 10 s (timeoutSeconds; the configurations say 5).
         Duration timeout = options.duration(POOL_READ_TIMEOUT, Duration.ofMillis(1), Duration.ofSeconds(10));
-        return new WebhookConfig(host, port, tlsFiles, tlsSecret, namespace, callers, mode, poolNamespaces, timeout);
+        return new WebhookConfig(host, port, tls, callers, mode, poolNamespaces, timeout, recycle);
     }
 
     private static Optional<TlsFiles> tlsFiles(String key, String chain) {

@@ -39,6 +39,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
@@ -131,7 +132,7 @@ public final class RunningWebhook implements AutoCloseable {
         }
     }
 
-    /** Installs the CRDs and the ClusterRoles of users, webhook and scheduler; answers the manifests folder. */
+    /** Installs the CRDs, the ClusterRoles of users, and the cluster-wide RBAC of webhook and scheduler; answers the manifests folder. */
     public static Path install(ControlPlane cp) throws IOException {
         KubernetesClient root = cp.client(TestUser.ROOT);
         Path manifests = Binaries.repositoryRoot().resolve("manifests");
@@ -141,11 +142,11 @@ public final class RunningWebhook implements AutoCloseable {
         cp.kubectl(TestUser.ROOT, "wait", "--for=condition=Established", "--timeout=60s",
                 "crd/vmassignments.vmpools.dev", "crd/vmpools.vmoperator.jdrupes.org", "crd/vms.vmoperator.jdrupes.org");
         cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts", "-f", manifests.resolve("rbac/users.yaml").toString());
-        // Only the ClusterRoles: the Roles live in vmpools-system, which the shared control plane need not have.
+        // Only what is cluster-scoped: the Roles live in vmpools-system, which the shared control plane need not have.
         for (String component : List.of("webhook", "scheduler")) {
             for (HasMetadata item : load(root, manifests.resolve("rbac/" + component + ".yaml"))) {
-                if (item instanceof ClusterRole role && role.getMetadata().getName().equals("vmpools-" + component)) {
-                    root.resource(role).forceConflicts().serverSideApply();
+                if (item instanceof ClusterRole || item instanceof ClusterRoleBinding) {
+                    root.resource(item).forceConflicts().serverSideApply();
                 }
             }
         }

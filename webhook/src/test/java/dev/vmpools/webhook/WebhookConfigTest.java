@@ -25,9 +25,9 @@ class WebhookConfigTest {
 
         assertThat(config.port()).isEqualTo(8443);
         assertThat(config.host()).isEqualTo("0.0.0.0");
-        assertThat(config.tlsFiles()).isEmpty();
-        assertThat(config.tlsSecret()).isEqualTo("vmpools-webhook-tls");
-        assertThat(config.namespace()).isEqualTo("vmpools-system");
+        assertThat(config.tls()).isEqualTo(new WebhookConfig.TlsSecret("vmpools-system", "localhost", Duration.ofSeconds(10),
+                Duration.ofMinutes(2)));
+        assertThat(config.recycleConnectionsEvery()).isEqualTo(1000);
         assertThat(config.retentionMode()).isEqualTo(RetentionMode.COMPATIBLE);
         assertThat(config.poolNamespaces()).isEmpty();
         assertThat(config.poolReadTimeout()).isEqualTo(Duration.ofSeconds(1));
@@ -50,11 +50,13 @@ class WebhookConfigTest {
                 Map.entry("admin-groups", "ops, vmpools:admins"), Map.entry("trusted-groups", ""),
                 Map.entry("delegates", "gitops/deployer=team-a;team-b, system:serviceaccount:ci:bot=*"),
                 Map.entry("vm-operator", "absent"), Map.entry("pool-namespaces", "team-a,team-b"),
-                Map.entry("pool-read-timeout", "PT0.5S"), Map.entry("scheduler-only-option", "ignored")));
+                Map.entry("pool-read-timeout", "PT0.5S"), Map.entry("recycle-connections-every", "0"),
+                Map.entry("scheduler-only-option", "ignored")), "webhook-7f9c");
 
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isZero();
-        assertThat(config.tlsFiles()).contains(new WebhookConfig.TlsFiles(Path.of("/tls/tls.key"), Path.of("/tls/tls.crt")));
+        assertThat(config.tls()).isEqualTo(new WebhookConfig.TlsFiles(Path.of("/tls/tls.key"), Path.of("/tls/tls.crt")));
+        assertThat(config.recycleConnectionsEvery()).isZero();
         assertThat(config.retentionMode()).isEqualTo(RetentionMode.VM_OPERATOR_ABSENT);
         assertThat(config.poolNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
         assertThat(config.poolReadTimeout()).isEqualTo(Duration.ofMillis(500));
@@ -79,7 +81,9 @@ class WebhookConfigTest {
         "host              | ''           | --host=: must not be empty: give an address",
         "tls-key-file      | /tls/tls.key | --tls-cert-file=: give the certificate file too",
         "tls-cert-file     | /tls/tls.crt | --tls-key-file=: give the key file too",
-        "tls-secret        | Bad_Name     | --tls-secret=Bad_Name: a lowercase RFC 1123 subdomain",
+        "instance          | Pod_1        | --instance=Pod_1: must be a lower-case DNS name",
+        "tls-wait          | PT0S         | --tls-wait=PT0S: must be an ISO 8601 duration",
+        "recycle-connections-every | -1   | --recycle-connections-every=-1: must be a whole number",
         "namespace         | ''           | --namespace=: must not be empty",
         "user-name-pattern | [a-z         | --user-name-pattern=[a-z: not a regular expression",
         "delegates         | gitops/deployer | entry 'gitops/deployer' needs namespaces",
@@ -95,6 +99,17 @@ class WebhookConfigTest {
         assertThatThrownBy(() -> WebhookConfig.from(Map.of(option, value)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void theSecretIsServedAsTheNamedInstanceOrTheHost() {
+        WebhookConfig named = WebhookConfig.from(Map.of("instance", "vmpools-webhook-5d8f-x2", "namespace", "ops",
+                "replica-lease-renewal", "PT5S", "tls-wait", "PT30S"), "host-a");
+        WebhookConfig unnamed = WebhookConfig.from(Map.of(), "host-a");
+
+        assertThat(named.tls()).isEqualTo(new WebhookConfig.TlsSecret("ops", "vmpools-webhook-5d8f-x2", Duration.ofSeconds(5),
+                Duration.ofSeconds(30)));
+        assertThat(((WebhookConfig.TlsSecret) unnamed.tls()).instance()).isEqualTo("host-a");
     }
 
     @Test
