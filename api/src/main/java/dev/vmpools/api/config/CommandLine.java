@@ -1,7 +1,5 @@
-package dev.vmpools.app;
+package dev.vmpools.api.config;
 
-import dev.vmpools.api.config.ConfigException;
-import dev.vmpools.api.config.Option;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +17,9 @@ import java.util.stream.Collectors;
  * ({@code VMPOOLS_NAME}), a flat YAML file ({@code --config FILE}), then the defaults. An unknown
  * flag or file key is an error naming it.
  */
-record CommandLine(Map<String, String> values, boolean helpRequested) {
+public record CommandLine(Map<String, String> values, boolean helpRequested) {
 
-    static CommandLine parse(List<String> args, Map<String, String> environment, List<Option> declared) {
+    public static CommandLine parse(List<String> args, Map<String, String> environment, List<Option> declared) {
         Map<String, Option> byName = declared.stream().collect(Collectors.toMap(Option::name, o -> o, (a, b) -> a, LinkedHashMap::new));
         Map<String, String> flags = new LinkedHashMap<>();
         Optional<Path> configFile = Optional.empty();
@@ -66,7 +64,7 @@ record CommandLine(Map<String, String> values, boolean helpRequested) {
     }
 
     /** The {@code --help} text of these options. */
-    static String help(String usage, List<Option> declared) {
+    public static String help(String usage, List<Option> declared) {
         StringBuilder text = new StringBuilder(usage).append("\n\nOptions (flag, or environment variable, or key in --config FILE):\n");
         for (Option option : declared) {
             text.append("  --").append(option.name()).append(" (").append(option.environmentVariable()).append(")  default: ")

@@ -1,10 +1,8 @@
-package dev.vmpools.app;
+package dev.vmpools.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vmpools.api.config.ConfigException;
-import dev.vmpools.api.config.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
