@@ -12,7 +12,7 @@ public final class VmpoolsMain {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         int code = switch (command) {
             case "demo" -> DemoMain.run(rest);
-            case "run" -> run(rest);
+            case "run" -> RunCommand.run(Arrays.asList(rest), System.getenv());
             default -> {
                 System.err.println("usage: java -jar vmpools.jar demo | run <webhook|scheduler|certs|all> [options]");
                 yield command.equals("help") ? 0 : 2;
@@ -21,12 +21,5 @@ public final class VmpoolsMain {
         if (code != 0) {
             System.exit(code);
         }
-    }
-
-    private static int run(String[] args) {
-        String component = args.length == 0 ? "--help" : args[0];
-        System.err.println("vmpools: 'run " + component + "': the components webhook, scheduler and certs are not "
-                + "part of this build yet; this build provides the test control plane and 'demo'.");
-        return 2;
     }
 }

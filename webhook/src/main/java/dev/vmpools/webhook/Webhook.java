@@ -23,6 +23,8 @@ import dev.vmpools.webhook.tls.TlsMaterial;
 import dev.vmpools.webhook.tls.TlsMaterialException;
 import dev.vmpools.webhook.vm.VmValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The running webhook: informer caches, the rules of every endpoint and the HTTPS server, built from a
@@ -47,16 +49,26 @@ public final class Webhook implements AutoCloseable {
 
     /** Starts serving the TLS of the configuration: its files, or the Secret (waiting for it as configured). */
     public static Webhook start(WebhookConfig config, KubernetesClient client) throws IOException, TlsMaterialException {
+        return start(config, client, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * As {@link #start(WebhookConfig, KubernetesClient)}, with the webhook's metrics in {@code registry}, which
+     * {@code /metrics} serves (so components in the same process, such as the certificate component, show there too).
+     */
+    public static Webhook start(WebhookConfig config, KubernetesClient client, PrometheusMeterRegistry registry)
+            throws IOException, TlsMaterialException {
+        Consumer<WebhookServer.Builder> metrics = builder -> builder.meterRegistry(registry);
         return switch (config.tls()) {
-            case WebhookConfig.TlsFiles files -> start(config, client, builder -> builder.tlsFiles(files.key(), files.chain()),
-                    Optional.empty());
+            case WebhookConfig.TlsFiles files -> start(config, client,
+                    metrics.andThen(builder -> builder.tlsFiles(files.key(), files.chain())), Optional.empty());
             case WebhookConfig.TlsSecret secret -> {
                 SecretTlsFollower follower = SecretTlsFollower.start(client, secret.namespace(), secret.instance(),
                         secret.renewal(), InstantSource.system());
                 try {
                     TlsMaterial first = follower.awaitFirst(secret.startupWait());
-                    yield start(config, client, builder -> builder.tlsMaterial(first).readinessCheck(follower.readiness()),
-                            Optional.of(follower));
+                    yield start(config, client, metrics.andThen(
+                            builder -> builder.tlsMaterial(first).readinessCheck(follower.readiness())), Optional.of(follower));
                 } catch (IOException | TlsMaterialException | RuntimeException e) {
                     follower.close();
                     throw e;
