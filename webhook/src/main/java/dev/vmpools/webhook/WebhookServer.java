@@ -29,6 +29,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -80,6 +81,7 @@ public final class WebhookServer {
                 .connectionOptions(socket -> socket.readTimeout(builder.readTimeout))
                 .routing(routing -> {
                     routing(routing, admission, health, metrics);
+                    builder.services.forEach(routing::register);
                     if (builder.recycleConnectionsEvery > 0) {
                         routing.addFilter(recycling(builder.recycleConnectionsEvery));
                     }
@@ -161,6 +163,7 @@ public final class WebhookServer {
         private Duration tlsPollInterval = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
         private final List<ReadinessCheck> readinessChecks = new ArrayList<>();
+        private final List<HttpService> services = new ArrayList<>();
         private PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         private InstantSource clock = InstantSource.system();
         private int recycleConnectionsEvery;
@@ -214,6 +217,15 @@ public final class WebhookServer {
 
         public Builder readinessCheck(ReadinessCheck check) {
             readinessChecks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /**
+         * Also serves this service beside the webhook's own routes, on the same listener, TLS and filters (for
+         * example the baseline endpoint of a benchmark).
+         */
+        public Builder service(HttpService service) {
+            services.add(Objects.requireNonNull(service, "service"));
             return this;
         }
 
