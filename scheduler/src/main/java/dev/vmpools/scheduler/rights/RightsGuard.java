@@ -81,9 +81,11 @@ public final class RightsGuard implements AutoCloseable {
                 }
             });
             informer.exceptionHandler((started, error) -> {
-                if (error instanceof KubernetesClientException e && e.getCode() == 403) {
-                    guard.refusedIn(namespace, "watching");
-                    return false;
+                for (Throwable t = error; t != null; t = t.getCause()) {
+                    if (t instanceof KubernetesClientException e && e.getCode() == 403) {
+                        guard.refusedIn(namespace, "watching");
+                        return false;
+                    }
                 }
                 return true;
             });
