@@ -45,6 +45,7 @@ public final class ClusterWriter {
     private static final DateTimeFormatter MICRO_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final int MAX_NOTE = 1024;
+    private static final long RETRY_POOL_STATUS_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
     private static final String VM_API_VERSION = VirtualMachine.GROUP + "/" + VirtualMachine.VERSION;
 
     private final KubernetesClient client;
@@ -52,6 +53,8 @@ public final class ClusterWriter {
     private final String instance;
     private final InstantSource clock;
     private final AtomicBoolean poolStatusMissing = new AtomicBoolean();
+    /** When pools were last found without a status subresource (System.nanoTime), to try again only now and then. */
+    private volatile long poolStatusMissingAt;
 
     /**
      * @param view the caches, for the parts of a Lease the plan does not decide (labels, other owners)
@@ -174,12 +177,16 @@ public final class ClusterWriter {
 
     private WriteOutcome writePoolStatus(String namespace, Action.WritePoolStatus write,
             Function<ObjectKey, Optional<String>> planned) {
+        if (poolStatusMissing.get() && System.nanoTime() - poolStatusMissingAt < RETRY_POOL_STATUS_NANOS) {
+            return new WriteOutcome.Skipped("VmPool has no status subresource (tried again once a minute)");
+        }
         VmPool written;
         try {
             written = target(VmPool.class, new VmPool(), namespace, write.pool())
                     .subresource("status").patch(PatchContext.of(PatchType.JSON), replaceStatus(write.status().toModel()));
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 && missingSubresource(e)) {
+            if (e.getCode() == 404 && poolExists(namespace, write.pool())) {
+                poolStatusMissingAt = System.nanoTime();
                 if (poolStatusMissing.compareAndSet(false, true)) {
                     LOG.log(Level.WARNING, "VmPool " + namespace + "/" + write.pool() + " has no status subresource:"
                             + " the VmPool CRD installed is not vmpools' (VM-Operator re-installs its own on upgrade)."
@@ -198,10 +205,12 @@ public final class ClusterWriter {
         return written(key.kind(), namespace, write.pool(), planned.apply(key), written);
     }
 
-    /** A 404 for the route, not for the object: the object's own 404 names it in its details. */
-    private static boolean missingSubresource(KubernetesClientException e) {
-        return e.getStatus() == null || e.getStatus().getDetails() == null
-                || e.getStatus().getDetails().getName() == null || e.getStatus().getDetails().getName().isEmpty();
+    /**
+     * Whether the pool exists although its status could not be found: the API server answers a request for a
+     * status subresource the CRD lacks exactly as for a missing object, so only reading the pool tells them apart.
+     */
+    private boolean poolExists(String namespace, String pool) {
+        return client.resources(VmPool.class).inNamespace(namespace).withName(pool).get() != null;
     }
 
     // ---------------------------------------------------------------- Events
