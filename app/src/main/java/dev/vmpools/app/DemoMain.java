@@ -1,65 +1,65 @@
 package dev.vmpools.app;
 
-import dev.vmpools.controlplane.Binaries;
+import dev.vmpools.app.demo.DemoException;
+import dev.vmpools.app.demo.DemoStory;
+import dev.vmpools.app.demo.Narrator;
 import dev.vmpools.controlplane.ControlPlane;
-import dev.vmpools.controlplane.TestUser;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
+import java.util.logging.Level;
 
 /**
- * {@code ./vmpools demo}: starts the embedded control plane, installs the CRDs from
- * {@code manifests/crds/} and shows a kubectl command that works against it; keeps running until
- * Ctrl-C, which stops every server.
+ * {@code ./vmpools demo [--retention=PT30S] [--exit]}: starts the embedded control plane, installs vmpools, runs its
+ * components and tells the story of {@link DemoStory}; then keeps everything running until Ctrl-C (or, with
+ * {@code --exit}, stops at once).
  */
 final class DemoMain {
     private DemoMain() {
     }
 
     static int run(String[] args) throws InterruptedException {
-        Path repo = Binaries.repositoryRoot();
-        say("starting etcd, kube-apiserver and kube-controller-manager on 127.0.0.1");
+        Duration retention = Duration.ofSeconds(30);
+        boolean exit = false;
+        for (String arg : args) {
+            if (arg.startsWith("--retention=")) {
+                try {
+                    retention = Duration.parse(arg.substring("--retention=".length()));
+                } catch (DateTimeParseException e) {
+                    System.err.println("vmpools demo: " + arg + ": not an ISO 8601 duration such as PT30S");
+                    return 2;
+                }
+            } else if (arg.equals("--exit")) {
+                exit = true;
+            } else {
+                System.err.println("usage: vmpools demo [--retention=PT30S] [--exit]");
+                return arg.equals("--help") ? 0 : 2;
+            }
+        }
+        LogFormat.install(false, Level.WARNING);
+        Narrator say = new Narrator(System.out);
+        say.say("starting etcd, kube-apiserver and kube-controller-manager on 127.0.0.1 (the first run builds them: minutes)");
         ControlPlane plane = ControlPlane.start();
+        DemoStory story = new DemoStory(plane, say, retention);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            say("stopping the control plane");
+            say.say("stopping vmpools and the control plane");
+            story.close();
             plane.close();
             stopped.countDown();
         }, "demo-stop"));
-        for (Path crd : crdKustomizations(repo)) {
-            say("installing " + repo.relativize(crd));
-            System.out.print(plane.kubectl(TestUser.ROOT, "apply", "--server-side", "-k", crd.toString()));
+        try {
+            story.install();
+            story.tell();
+            story.explain();
+        } catch (DemoException e) {
+            System.err.println("vmpools demo: " + e.getMessage());
+            System.err.println("logs of the servers: " + plane.stateDir());
+            return 1;
         }
-        String kubectl = plane.binaries().kubectl() + " --kubeconfig " + plane.kubeconfig();
-        say("the API server answers at " + plane.apiServerUrl());
-        say("$ " + kubectl + " get crds");
-        System.out.print(plane.kubectl(TestUser.ROOT, "get", "crds"));
-        say("""
-                kubeconfig: %s (contexts: root, admin, alice, bob, dave, carol, ...; e.g. --context alice)
-                try:        %s get crds
-                Ctrl-C stops everything.""".formatted(plane.kubeconfig(), kubectl));
-        stopped.await();
+        if (!exit) {
+            stopped.await();
+        }
         return 0;
-    }
-
-    private static List<Path> crdKustomizations(Path repo) {
-        Path crds = repo.resolve("manifests/crds");
-        if (!Files.isDirectory(crds)) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.list(crds)) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml"))).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void say(String line) {
-        System.out.println("==> " + line);
-        System.out.flush();
     }
 }

@@ -18,8 +18,7 @@ public final class VmpoolsMain {
                 yield command.equals("help") ? 0 : 2;
             }
         };
-        if (code != 0) {
-            System.exit(code);
-        }
+        // Components run on non-daemon threads: end the process (its shutdown hooks stop them) with the outcome.
+        System.exit(code);
     }
 }
