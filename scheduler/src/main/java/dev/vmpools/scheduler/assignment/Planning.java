@@ -340,8 +340,15 @@ final class Planning {
                 boolean unplanned = holder == null || holder.fate == Fate.PENDING_POOL || holder.fate == Fate.NO_USER
                         || holder.fate == Fate.DELETING;
                 if (unplanned && lease.heldAt(now)) {
+                    if (holder == null && !now.isBefore(orphanedSince(lease))) {
+                        releaseOrphan(vm);
+                        continue;
+                    }
                     vm.heldByLease = true;
                     wake(lease.heldUntil());
+                    if (holder == null) {
+                        wake(orphanedSince(lease));
+                    }
                     continue;
                 }
             }
@@ -349,6 +356,37 @@ final class Planning {
                 vm.record.filter(a -> recordHeld(vm, a)).ifPresent(a -> vm.heldRecord = a);
             }
         }
+    }
+
+    /**
+     * From when a Lease held for a request the caches do not hold means that request is gone, not yet seen: the
+     * caches can be {@code cacheLag} behind the take. A request deleted while another scheduler was taking a VM
+     * for it (without leader election), or whose finalizer was removed by hand, leaves such a Lease.
+     */
+    private Instant orphanedSince(LeaseState lease) {
+        Instant taken = later(lease.acquireTime(), lease.renewTime());
+        return taken == null ? now : taken.plus(settings.cacheLag());
+    }
+
+    /** Gives back a VM held for a request that no longer exists: fenced by the Lease's resourceVersion. */
+    private void releaseOrphan(VmPlan vm) {
+        LeaseState lease = vm.lease;
+        LeaseRecord released = new LeaseRecord("", lease.acquireTime() != null ? lease.acquireTime() : use, use,
+                lease.leaseDurationSeconds() != null && lease.leaseDurationSeconds() > 0
+                        ? lease.leaseDurationSeconds()
+                        : 1,
+                lease.leaseTransitions(), lease.pool(), lease.user(), vm.name(), vm.vm.uid());
+        vm.releases.add(new Action.WriteLease(vm.name(), LeaseNames.forVm(vm.name()),
+                Optional.of(lease.resourceVersion()), released, Action.LeaseChange.RELEASE));
+        vm.releasing = true;
+        if (lease.pool() != null && lease.user() != null && recordNames(vm, lease.pool(), lease.user())) {
+            vm.releases.add(new Action.ClearAssignment(vm.name(), vm.record.orElseThrow(),
+                    VmPatches.release(vm.vm.assignmentRecord().orElseThrow())));
+            vm.clearing = true;
+        }
+        vm.releases.add(new Action.EmitEvent(new ObjectRef("VirtualMachine", vm.name(), vm.vm.uid()), true,
+                AssignmentReason.RELEASED.reason(), "VM " + vm.name() + " released: VmAssignment "
+                        + lease.holderIdentity() + " that held it no longer exists"));
     }
 
     private void allocate() {
