@@ -7,6 +7,7 @@ import dev.vmpools.scheduler.assignment.AssignmentPlanner;
 import dev.vmpools.scheduler.cluster.ClusterCaches;
 import dev.vmpools.scheduler.cluster.GroupNode;
 import dev.vmpools.scheduler.controller.Controller;
+import dev.vmpools.scheduler.controller.FinalizerGrace;
 import dev.vmpools.scheduler.controller.GroupReconciler;
 import dev.vmpools.scheduler.controller.WorkQueue;
 import dev.vmpools.scheduler.controller.WriteExpectations;
@@ -46,6 +47,8 @@ public final class Scheduler implements AutoCloseable {
     private static final Duration WRITE_PATIENCE = Duration.ofSeconds(5);
     /** After contention the caches soon show the newer state (its event usually replans first). */
     private static final Duration CONTENTION_RETRY = Duration.ofSeconds(1);
+    /** A deleted request keeps its finalizer this long, so that a hold taken for it meanwhile is still released. */
+    private static final Duration FINALIZER_GRACE = Duration.ofSeconds(3);
 
     private final String identity;
     private final WorkQueue queue;
@@ -72,7 +75,7 @@ public final class Scheduler implements AutoCloseable {
         GroupReconciler reconciler = new GroupReconciler(caches, config.retentionMode(),
                 new AssignmentPlanner(config.plannerSettings()), runner,
                 new WriteExpectations(WRITE_PATIENCE, System::nanoTime), clock, metrics, config.terminalTtl(),
-                writer::deleteRequest, CONTENTION_RETRY);
+                writer::deleteRequest, CONTENTION_RETRY, new FinalizerGrace(FINALIZER_GRACE));
         this.controller = new Controller(queue, caches, reconciler, clock, WORKERS).start();
         this.startup = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("vmpools-scheduler-startup").factory());

@@ -61,11 +61,13 @@ public final class GroupReconciler {
     private final Optional<Duration> terminalTtl;
     private final TerminalDeleter deleter;
     private final Duration contentionRetry;
+    private final FinalizerGrace finalizerGrace;
     private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
     public GroupReconciler(ClusterView view, RetentionMode retentionMode, AssignmentPlanner planner, PlanRunner runner,
             WriteExpectations expectations, InstantSource clock, SchedulerMetrics metrics,
-            Optional<Duration> terminalTtl, TerminalDeleter deleter, Duration contentionRetry) {
+            Optional<Duration> terminalTtl, TerminalDeleter deleter, Duration contentionRetry,
+            FinalizerGrace finalizerGrace) {
         this.view = view;
         this.retentionMode = retentionMode;
         this.planner = planner;
@@ -76,6 +78,7 @@ public final class GroupReconciler {
         this.terminalTtl = Objects.requireNonNull(terminalTtl, "terminalTtl");
         this.deleter = deleter;
         this.contentionRetry = contentionRetry;
+        this.finalizerGrace = Objects.requireNonNull(finalizerGrace, "finalizerGrace");
     }
 
     /** Plans the group and performs the plan. */
@@ -100,10 +103,14 @@ public final class GroupReconciler {
             Plan plan = planner.plan(snapshot, now);
             metrics.planned();
             wakeAt = earliest(wakeAt, plan.wakeAt());
-            if (!plan.settled()) {
+            FinalizerGrace.Deferred deferred = finalizerGrace.apply(plan.chains(), requests, now);
+            wakeAt = earliest(wakeAt, deferred.due());
+            if (!deferred.chains().isEmpty()) {
                 LOG.log(Level.DEBUG, () -> "group " + group.namespace() + "/" + snapshot.key() + ": "
-                        + plan.actions().count() + " writes in " + plan.chains().size() + " chains");
-                for (PlanRunner.ChainResult chain : runner.run(group.namespace(), plan.chains(), group::versionOf)) {
+                        + deferred.chains().stream().mapToInt(c -> c.actions().size()).sum() + " writes in "
+                        + deferred.chains().size() + " chains");
+                for (PlanRunner.ChainResult chain : runner.run(group.namespace(), deferred.chains(),
+                        group::versionOf)) {
                     for (PlanRunner.Performed performed : chain.performed()) {
                         switch (performed.outcome()) {
                             case WriteOutcome.Written written -> written(written, performed.action(), requests, now);

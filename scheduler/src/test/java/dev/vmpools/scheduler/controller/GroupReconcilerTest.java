@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class GroupReconcilerTest {
     private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration GRACE = Duration.ofSeconds(3);
 
     private final InMemoryCluster cluster = new InMemoryCluster();
     private final List<Action> performed = new ArrayList<>();
@@ -56,7 +57,7 @@ class GroupReconcilerTest {
                 new SchedulerMetrics(registry, () -> 0), terminalTtl, (namespace, request, version) -> {
                     deleted.add(request);
                     return new WriteOutcome.Written(Optional.empty(), Optional.of(version), "");
-                }, RETRY);
+                }, RETRY, new FinalizerGrace(GRACE));
     }
 
     private GroupReconciler.Outcome reconcile(GroupReconciler reconciler) throws InterruptedException {
@@ -141,6 +142,27 @@ class GroupReconcilerTest {
 
         assertThat(deleted).containsExactly("long-ago");
         assertThat(outcome.wakeAt()).contains(NOW.minus(Duration.ofHours(1)).plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void aDeletedRequestKeepsItsFinalizerForTheGraceThoughItsVmIsReleasedAtOnce() throws InterruptedException {
+        cluster.addPool("lab", "PT1H");
+        cluster.addVm("lab-1", "lab");
+        var request = cluster.addRequest("alice-lab", "lab", "alice");
+        request.getMetadata().setFinalizers(List.of("vmpools.dev/release"));
+        request.getMetadata().setDeletionTimestamp(NOW.minusSeconds(1).toString());
+
+        GroupReconciler.Outcome early = reconcile(reconciler(Optional.empty()));
+
+        assertThat(performed).noneMatch(a -> a instanceof Action.RemoveFinalizer);
+        assertThat(early.wakeAt()).contains(NOW.plus(GRACE).minusSeconds(1));
+
+        performed.clear();
+        request.getMetadata().setDeletionTimestamp(NOW.minus(GRACE).toString());
+        cluster.bump(request);
+        reconcile(reconciler(Optional.empty()));
+
+        assertThat(performed).hasAtLeastOneElementOfType(Action.RemoveFinalizer.class);
     }
 
     private void expiredAt(String request, Instant when) {
