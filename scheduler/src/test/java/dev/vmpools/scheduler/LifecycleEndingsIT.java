@@ -52,7 +52,7 @@ class LifecycleEndingsIT {
         schedulerClient = cp.newClient(TestUser.SCHEDULER);
         // A request for a pool the caches do not hold waits this long in case the pool is being created.
         scheduler = TestCluster.startScheduler(schedulerClient, ns.name() + "," + doomed,
-                Map.of("pool-not-found-grace", "PT1S"));
+                Map.of("pool-not-found-grace", "PT1S", "stop-after-expiry", "true"));
     }
 
     @AfterAll
@@ -130,6 +130,21 @@ class LifecycleEndingsIT {
         });
         assertThat(newUid).isNotEqualTo(oldUid);
         assertThat(scene.vmObject("rebuilt-1").desiredState()).contains("Running");
+    }
+
+    @Test
+    void withStopAfterExpiryAnExpiredVmNobodyTakesOverIsStopped() {
+        scene.pool("nightly", "PT2S");
+        scene.vm("nightly-1", "nightly");
+        scene.ask(TestUser.ALICE, "alice-nightly", "nightly");
+        scene.awaitAssigned("alice-nightly");
+        assertThat(scene.vmObject("nightly-1").desiredState()).contains("Running");
+
+        scene.awaitReason("alice-nightly", "Expired");
+
+        await().atMost(PoolScene.PATIENCE).until(() -> scene.vmObject("nightly-1").desiredState()
+                .equals(java.util.Optional.of("Stopped")));
+        assertThat(scene.record("nightly-1")).map(PoolAssignment::user).contains("alice");
     }
 
     @Test
