@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,10 @@ class AssignmentLifecycleIT {
         Instant expiresAt = scene.request("alice-lab").getStatus().expiresAt();
         VmAssignment expired = scene.awaitReason("alice-lab", "Expired");
         assertThat(Instant.now()).isAfterOrEqualTo(expiresAt);
+        // At the instant, by a timer set for it (no event arrives then): conditions keep whole seconds.
+        Instant endedAt = Instant.parse(scene.assigned("alice-lab").orElseThrow().getLastTransitionTime());
+        assertThat(endedAt).isBetween(expiresAt.truncatedTo(ChronoUnit.SECONDS),
+                expiresAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1));
         assertThat(expired.getStatus().vm()).isEqualTo("lab-1");
         assertThat(scene.eventReasons("alice-lab")).contains("Expired");
         Lease expiredLease = scene.lease("lab-1");
@@ -112,7 +117,9 @@ class AssignmentLifecycleIT {
         assertThat(scene.record("lab-1")).map(PoolAssignment::user).contains("bob");
         assertThat(scene.reason("alice-lab")).isEqualTo("Expired");
 
-        // Deleting alice's old request gives nothing back: the VM is bob's now.
+        // Deleting alice's old request gives nothing back: the VM is bob's now (he works on it meanwhile).
+        runner.connect("lab-1", "bob");
+        await().atMost(PoolScene.PATIENCE).until(() -> scene.request("bob-lab").getStatus().expiresAt() == null);
         scene.delete(TestUser.ALICE, "alice-lab");
         await().atMost(PoolScene.PATIENCE).until(() -> scene.request("alice-lab") == null);
         assertThat(scene.lease("lab-1").getSpec().getHolderIdentity()).startsWith("bob-lab/");
