@@ -97,12 +97,6 @@ public record SchedulerConfig(Set<String> poolNamespaces, String namespace, bool
         return new SchedulerConfig(poolNamespaces, namespace, election, port, stop, ttl, mode, grace);
     }
 
-    /** A copy with another set of pool namespaces. */
-    public SchedulerConfig withPoolNamespaces(Set<String> namespaces) {
-        return new SchedulerConfig(namespaces, namespace, leaderElection, metricsPort, stopAfterExpiry, terminalTtl,
-                retentionMode, poolNotFoundGrace);
-    }
-
     /** The planner's part of the configuration. */
     public PlannerSettings plannerSettings() {
         return new PlannerSettings(stopAfterExpiry, poolNotFoundGrace);
