@@ -41,7 +41,6 @@ class LifecycleEndingsIT {
     @BeforeAll
     static void start(ControlPlane cp, TestNamespace ns) {
         TestCluster.install(cp);
-        TestCluster.addProposedRoleBindingRule(cp);
         TestCluster.makePoolNamespace(cp, ns.name());
         doomed = "doomed-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
         cp.client(TestUser.ROOT).namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(doomed)

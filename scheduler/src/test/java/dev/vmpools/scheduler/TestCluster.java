@@ -46,22 +46,6 @@ final class TestCluster {
         cp.kubectl(TestUser.ROOT, "apply", "--server-side", "--force-conflicts", "-k", manifest("rbac"));
     }
 
-    /**
-     * Adds to the scheduler's ClusterRole the rule its {@link dev.vmpools.scheduler.rights.RightsGuard} needs and
-     * {@code manifests/rbac/scheduler.yaml} lacks so far (a proposed manifest change): without it a pool namespace
-     * deleted with VmAssignments in it can lose the scheduler's RoleBinding first and hang in Terminating. The
-     * next {@link #install} (server-side apply of the manifests) takes it away again.
-     */
-    static void addProposedRoleBindingRule(ControlPlane cp) {
-        cp.client(TestUser.ROOT).rbac().clusterRoles().withName("vmpools-scheduler").patch(
-                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
-                """
-                [{"op": "add", "path": "/rules/-", "value": {"apiGroups": ["rbac.authorization.k8s.io"],
-                  "resources": ["rolebindings"], "resourceNames": ["vmpools-scheduler"],
-                  "verbs": ["get", "list", "watch", "patch"]}}]
-                """);
-    }
-
     /** Makes {@code namespace} a pool namespace as documented, and lets group {@code user} use its pools. */
     static void makePoolNamespace(ControlPlane cp, String namespace) {
         cp.kubectl(TestUser.ROOT, "apply", "-k", manifest("pool-namespace"), "-n", namespace);

@@ -64,6 +64,10 @@ class RbacIT {
         rows.add(row(TestUser.SCHEDULER, "patch", "vmpools.dev", "vmassignments", "status", POOL_NS, "", true));
         rows.add(row(TestUser.SCHEDULER, "create", "coordination.k8s.io", "leases", "", POOL_NS, "", true));
         rows.add(row(TestUser.SCHEDULER, "update", "coordination.k8s.io", "leases", "", POOL_NS, "vmpool.vm-1", true));
+        rows.add(row(TestUser.SCHEDULER, "delete", "vmpools.dev", "vmassignments", "", POOL_NS, "", true));
+        rows.add(row(TestUser.SCHEDULER, "patch", "rbac.authorization.k8s.io", "rolebindings", "", POOL_NS, "vmpools-scheduler", true));
+        rows.add(row(TestUser.SCHEDULER, "patch", "rbac.authorization.k8s.io", "rolebindings", "", POOL_NS, "vmpools-users", false));
+        rows.add(row(TestUser.SCHEDULER, "delete", "rbac.authorization.k8s.io", "rolebindings", "", POOL_NS, "vmpools-scheduler", false));
         rows.add(row(TestUser.SCHEDULER, "create", "", "events", "", POOL_NS, "", true));
         rows.add(row(TestUser.SCHEDULER, "create", "events.k8s.io", "events", "", POOL_NS, "", true));
         rows.add(row(TestUser.SCHEDULER, "create", "coordination.k8s.io", "leases", "", SYSTEM, "", true));
