@@ -1,5 +1,6 @@
 package dev.vmpools.scheduler;
 
+import dev.vmpools.api.config.CommandLine;
 import dev.vmpools.api.config.ConfigException;
 import dev.vmpools.api.config.Option;
 import io.fabric8.kubernetes.client.Config;
@@ -8,9 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * Runs the scheduler as a process of its own, until SIGTERM or SIGINT:
@@ -24,8 +26,11 @@ import java.util.concurrent.CountDownLatch;
  * scheduler in a process they can kill.
  */
 public final class SchedulerMain {
-    private static final String KUBECONFIG = "kubeconfig";
-    private static final String CONTEXT = "context";
+    private static final Option KUBECONFIG = new Option("kubeconfig", "",
+            "kubeconfig file; empty: in-cluster, else $KUBECONFIG or ~/.kube/config");
+    private static final Option CONTEXT = new Option("context", "", "kubeconfig context; empty: its current context");
+    static final List<Option> OPTIONS = Stream.concat(Stream.of(KUBECONFIG, CONTEXT),
+            SchedulerConfig.OPTIONS.stream()).toList();
 
     private SchedulerMain() {
     }
@@ -33,14 +38,15 @@ public final class SchedulerMain {
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> given;
         try {
-            given = parse(args);
+            CommandLine line = CommandLine.parse(List.of(args), System.getenv(), OPTIONS);
+            if (line.helpRequested()) {
+                System.out.print(CommandLine.help("usage: SchedulerMain [options]", OPTIONS));
+                return;
+            }
+            given = line.values();
         } catch (ConfigException e) {
             System.err.println("vmpools scheduler: " + e.getMessage());
             System.exit(2);
-            return;
-        }
-        if (given.containsKey("help")) {
-            System.out.println(help());
             return;
         }
         SchedulerConfig config;
@@ -52,7 +58,7 @@ public final class SchedulerMain {
             return;
         }
         KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(clientConfig(given.get(KUBECONFIG), given.get(CONTEXT))).build();
+                .withConfig(clientConfig(given.get(KUBECONFIG.name()), given.get(CONTEXT.name()))).build();
         Scheduler scheduler;
         try {
             scheduler = Scheduler.start(config, client, InstantSource.system());
@@ -75,51 +81,11 @@ public final class SchedulerMain {
         stopped.await();
     }
 
-    /** {@code --name=value}, {@code --name value} and {@code --flag} (true); unknown names are an error. */
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new ConfigException("", "unexpected argument '" + arg + "': options are --name=value; see --help");
-            }
-            String name = arg.substring(2);
-            String value;
-            int equals = name.indexOf('=');
-            if (equals >= 0) {
-                value = name.substring(equals + 1);
-                name = name.substring(0, equals);
-            } else if (name.equals("help")) {
-                value = "true";
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                value = args[++i];
-            } else {
-                value = "true";
-            }
-            if (!name.equals(KUBECONFIG) && !name.equals(CONTEXT) && !name.equals("help")
-                    && !SchedulerConfig.KEYS.contains(name)) {
-                throw new ConfigException(name, "unknown option --" + name + "; see --help");
-            }
-            given.put(name, value);
-        }
-        return given;
-    }
-
-    static String help() {
-        StringBuilder text = new StringBuilder("usage: SchedulerMain [--kubeconfig=FILE] [--context=NAME] [--OPTION=VALUE ...]\n");
-        text.append(String.format("  --%-22s %s%n", "kubeconfig", "kubeconfig file (default: in-cluster, $KUBECONFIG, ~/.kube/config)"));
-        text.append(String.format("  --%-22s %s%n", "context", "context of the kubeconfig (default: its current context)"));
-        for (Option option : SchedulerConfig.OPTIONS) {
-            text.append(String.format("  --%-22s %s (default: %s)%n", option.name(), option.description(),
-                    option.defaultValue().isEmpty() ? "\"\"" : option.defaultValue()));
-        }
-        return text.toString();
-    }
-
     private static Config clientConfig(String kubeconfig, String context) {
-        if (kubeconfig == null) {
-            return Config.autoConfigure(context);
+        String chosenContext = context == null || context.isEmpty() ? null : context;
+        if (kubeconfig == null || kubeconfig.isEmpty()) {
+            return Config.autoConfigure(chosenContext);
         }
-        return Config.fromKubeconfig(context, new File(kubeconfig));
+        return Config.fromKubeconfig(chosenContext, new File(kubeconfig));
     }
 }

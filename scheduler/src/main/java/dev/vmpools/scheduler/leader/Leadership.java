@@ -1,5 +1,6 @@
 package dev.vmpools.scheduler.leader;
 
+import dev.vmpools.api.election.LeaseUpdateLock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
@@ -32,7 +33,7 @@ public final class Leadership implements AutoCloseable {
         this.client = client;
         this.config = new LeaderElectionConfigBuilder()
                 .withName(LEASE_NAME)
-                .withLock(new ElectionLease(namespace, LEASE_NAME, identity))
+                .withLock(new LeaseUpdateLock(namespace, LEASE_NAME, identity))
                 .withLeaseDuration(Duration.ofSeconds(15))
                 .withRenewDeadline(Duration.ofSeconds(10))
                 .withRetryPeriod(Duration.ofSeconds(2))

@@ -1,4 +1,4 @@
-package dev.vmpools.certs.manager;
+package dev.vmpools.api.election;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -12,19 +12,19 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 
 /**
  * fabric8's {@link Lock} on a Lease, writing with {@code update} (PUT) where fabric8 8's own
- * {@code LeaseLock} writes with a JSON merge {@code patch}: the RBAC of DESIGN §5 grants get and update on
- * the Lease {@code vmpools-certs}, not patch. Optimistic like fabric8's: an update carries the
+ * {@code LeaseLock} writes with a JSON merge {@code patch}: the components' RBAC grants get and update on
+ * their election Leases ({@code vmpools-certs}, {@code vmpools-scheduler}), not patch. Optimistic like fabric8's: an update carries the
  * resourceVersion of the Lease last read or created, so a concurrent writer makes it fail with 409, which
  * the elector treats as losing the race.
  */
-final class LeaseUpdateLock implements Lock {
+public final class LeaseUpdateLock implements Lock {
 
     private final String namespace;
     private final String name;
     private final String identity;
     private Lease read;
 
-    LeaseUpdateLock(String namespace, String name, String identity) {
+    public LeaseUpdateLock(String namespace, String name, String identity) {
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.name = Objects.requireNonNull(name, "name");
         this.identity = Objects.requireNonNull(identity, "identity");
