@@ -129,10 +129,17 @@ public final class DemoStory implements AutoCloseable {
         say.say("alice asks for a VM of pool " + POOL + " (she does not name herself: the webhook fills in spec.user)");
         request(TestUser.ALICE, "alice-" + POOL, true);
         String aliceVm = awaitAssigned("alice-" + POOL);
+        // She opens the console as soon as she has the VM (below, once the story has shown the VM).
+        runner.connect(aliceVm, "alice");
         awaitRunning(aliceVm);
         show(TestUser.ALICE, "get vma -n " + NAMESPACE);
         show(TestUser.ALICE, "get vms -n " + NAMESPACE + " -o custom-columns=NAME:.metadata.name,STATE:.spec.vm.state,"
                 + "ASSIGNED-TO:.status.assignment.user");
+        say.blank();
+        say.say("alice opened the console of " + aliceVm + " (simulated) and works: while it is connected her assignment does not expire");
+        await("alice's assignment shows no expiry while her console is connected",
+                () -> status("alice-" + POOL).filter(s -> s.expiresAt() == null && s.lastUsed() != null).orElse(null));
+        show(TestUser.ALICE, "get vma alice-" + POOL + " -n " + NAMESPACE);
 
         say.blank();
         say.say("bob asks too and gets the other VM");
@@ -168,11 +175,6 @@ public final class DemoStory implements AutoCloseable {
         show(TestUser.DAVE, "get vma -n " + NAMESPACE);
 
         say.blank();
-        say.say("alice opens the console of " + aliceVm + " (simulated): while it is connected her assignment never expires");
-        runner.connect(aliceVm, "alice");
-        await("alice's assignment shows no expiry while her console is connected",
-                () -> status("alice-" + POOL).filter(s -> s.expiresAt() == null && s.lastUsed() != null).orElse(null));
-        show(TestUser.ALICE, "get vma alice-" + POOL + " -n " + NAMESPACE);
         say.say("alice closes the console (simulated): the pool's retention " + retention + " starts now");
         runner.disconnect(aliceVm);
         VmAssignmentStatus counting = await("alice's assignment shows when it expires",
