@@ -45,7 +45,7 @@ final class BenchmarksFile {
         } else {
             updated = text.stripTrailing() + "\n\n" + section + "\n";
         }
-        Path temporary = file.resolveSibling(".BENCHMARKS.md.tmp");
+        Path temporary = file.resolveSibling(".BENCHMARKS.md." + ProcessHandle.current().pid() + ".tmp");
         Files.writeString(temporary, updated, StandardCharsets.UTF_8);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
