@@ -100,15 +100,6 @@ public final class AdmissionReviews {
     }
 
     /**
-     * {@code request.object} read afresh from the request bytes, as the base of a JSON patch; a missing
-     * or null object reads as an empty object.
-     */
-    public JsonNode rawObject(byte[] body) {
-        JsonNode object = mapper.readTree(body).path("request").path("object");
-        return object.isObject() ? object : mapper.createObjectNode();
-    }
-
-    /**
      * The response for {@code uid}. {@code patch} is written for a {@link AdmissionOutcome.Patched} outcome
      * only, and must not be empty then (a mutation that changed nothing is {@link AdmissionOutcome.Patched#unchanged()}).
      */

@@ -1,6 +1,9 @@
 package dev.vmpools.webhook.http;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -27,25 +30,26 @@ public final class AdmissionMetrics {
     };
 
     private final MeterRegistry registry;
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     public AdmissionMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void record(Endpoint endpoint, String operation, String decision, long durationNanos) {
-        Counter.builder("vmpools.admission.requests")
+        // Meters are looked up once per label set, not built on every request (the hot path).
+        counters.computeIfAbsent(List.of(endpoint.kind(), operation, decision), labels -> Counter.builder("vmpools.admission.requests")
                 .description("Admission requests by kind, operation and decision")
                 .tag("kind", endpoint.kind())
                 .tag("operation", operation)
                 .tag("decision", decision)
-                .register(registry)
-                .increment();
-        Timer.builder("vmpools.admission.duration")
+                .register(registry)).increment();
+        timers.computeIfAbsent(List.of(endpoint.kind(), operation), labels -> Timer.builder("vmpools.admission.duration")
                 .description("Time from reading an admission request to its answer")
                 .tag("kind", endpoint.kind())
                 .tag("operation", operation)
                 .serviceLevelObjectives(BUCKETS)
-                .register(registry)
-                .record(durationNanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(durationNanos, TimeUnit.NANOSECONDS);
     }
 }

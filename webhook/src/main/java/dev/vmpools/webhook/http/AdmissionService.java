@@ -23,7 +23,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * POST endpoints for AdmissionReviews. This class alone does the hardening, so handlers see only
@@ -123,14 +125,18 @@ public final class AdmissionService implements HttpService {
                         + ": " + refused.denial().message());
                 yield answer(refused.uid(), AdmissionMetrics.UNKNOWN_OPERATION, refused.denial(), emptyPatch());
             }
-            case Parsed.Review review -> decide(endpoint, review.request(), body);
+            case Parsed.Review review -> decide(endpoint, review.request());
         };
     }
 
-    private Answer decide(Endpoint endpoint, AdmissionRequest request, byte[] body) {
+    private Answer decide(Endpoint endpoint, AdmissionRequest request) {
         String operation = request.operation().name();
         AdmissionOutcome outcome;
         ArrayNode patch = emptyPatch();
+        // The patch base, copied before the handler runs, so that a handler editing the tree in place
+        // cannot hide a change (a copy of the parsed tree costs a fraction of parsing the body again).
+        JsonNode base = endpoint.mutating() ? request.object().<JsonNode>map(ObjectNode::deepCopy)
+                .orElseGet(reviews.mapper()::createObjectNode) : null;
         try {
             outcome = mismatch(endpoint, request)
                     .orElseGet(() -> Objects.requireNonNull(handlers.get(endpoint).handle(request), "handler returned no outcome"));
@@ -138,7 +144,7 @@ public final class AdmissionService implements HttpService {
                 if (!endpoint.mutating()) {
                     throw new IllegalStateException("validating endpoint " + endpoint.path() + " answered with a patch");
                 }
-                patch = JsonPatches.diff(reviews.rawObject(body), patched.object());
+                patch = JsonPatches.diff(base, patched.object());
                 if (patch.isEmpty()) {
                     outcome = patched.unchanged();
                 }

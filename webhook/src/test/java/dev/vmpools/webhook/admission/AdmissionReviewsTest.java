@@ -190,14 +190,6 @@ class AdmissionReviewsTest {
         assertThat(status.path("message").stringValue()).isEqualTo("use application/json");
     }
 
-    @Test
-    void rawObjectIsReadAfreshFromTheBytes() {
-        byte[] body = Fixtures.bytes(Fixtures.ASSIGNMENT_CREATE_MUTATE);
-        AdmissionRequest request = Fixtures.request(Fixtures.ASSIGNMENT_CREATE_MUTATE);
-        request.object().orElseThrow().withObjectProperty("spec").put("user", "mallory");
-        assertThat(reviews.rawObject(body).at("/spec").toString()).isEqualTo("{\"pool\":\"test-vms\"}");
-    }
-
     private JsonNode response(String uid, AdmissionOutcome outcome, ArrayNode patch) {
         return reviews.mapper().readTree(reviews.response(uid, outcome, patch));
     }

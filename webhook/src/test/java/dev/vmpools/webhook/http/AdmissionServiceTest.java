@@ -24,7 +24,7 @@ class AdmissionServiceTest {
             new AdmissionService(TestHandlers.handlers(), reviews, new AdmissionMetrics(registry));
 
     @Test
-    void patchesAliceAssignmentWithExactOperationsFromTheRawObject() {
+    void patchesAliceAssignmentWithExactOperationsAlthoughTheHandlerEditsTheObjectInPlace() {
         AdmissionService.Answer answer = service.review(Endpoint.MUTATE_VMASSIGNMENTS,
                 Fixtures.bytes(Fixtures.ASSIGNMENT_CREATE_MUTATE));
         JsonNode response = json(answer).path("response");
