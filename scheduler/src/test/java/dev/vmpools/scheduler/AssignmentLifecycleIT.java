@@ -1,5 +1,6 @@
 package dev.vmpools.scheduler;
 
+import dev.vmpools.simulator.VmRunnerSimulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AssignmentLifecycleIT {
     private static KubernetesClient schedulerClient;
     private static Scheduler scheduler;
-    private static RunnerSimulator runner;
+    private static VmRunnerSimulator runner;
     private static PoolScene scene;
 
     @BeforeAll
@@ -42,7 +43,7 @@ class AssignmentLifecycleIT {
         TestCluster.install(cp);
         TestCluster.makePoolNamespace(cp, ns.name());
         scene = new PoolScene(cp, ns.name());
-        runner = new RunnerSimulator(cp.client(TestUser.ROOT), ns.name());
+        runner = new VmRunnerSimulator(cp.client(TestUser.ROOT), ns.name());
         schedulerClient = cp.newClient(TestUser.SCHEDULER);
         scheduler = TestCluster.startScheduler(schedulerClient, ns.name(), Map.of());
     }

@@ -1,5 +1,6 @@
 package dev.vmpools.scheduler;
 
+import dev.vmpools.simulator.VmRunnerSimulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LifecycleEndingsIT {
     private static KubernetesClient schedulerClient;
     private static Scheduler scheduler;
-    private static RunnerSimulator runner;
+    private static VmRunnerSimulator runner;
     private static PoolScene scene;
     private static String doomed;
 
@@ -47,7 +48,7 @@ class LifecycleEndingsIT {
                 .endMetadata().build()).create();
         TestCluster.makePoolNamespace(cp, doomed);
         scene = new PoolScene(cp, ns.name());
-        runner = new RunnerSimulator(cp.client(TestUser.ROOT), ns.name());
+        runner = new VmRunnerSimulator(cp.client(TestUser.ROOT), ns.name());
         schedulerClient = cp.newClient(TestUser.SCHEDULER);
         // A request for a pool the caches do not hold waits this long in case the pool is being created.
         scheduler = TestCluster.startScheduler(schedulerClient, ns.name() + "," + doomed,

@@ -1,5 +1,6 @@
 package dev.vmpools.scheduler;
 
+import dev.vmpools.controlplane.BenchmarksFile;
 import dev.vmpools.api.VirtualMachine;
 import dev.vmpools.controlplane.ControlPlane;
 import dev.vmpools.controlplane.ControlPlaneExtension;

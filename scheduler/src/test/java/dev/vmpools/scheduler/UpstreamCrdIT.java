@@ -1,5 +1,6 @@
 package dev.vmpools.scheduler;
 
+import dev.vmpools.simulator.VmRunnerSimulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,7 +40,7 @@ class UpstreamCrdIT {
     private static ControlPlane cp;
     private static KubernetesClient schedulerClient;
     private static Scheduler scheduler;
-    private static RunnerSimulator runner;
+    private static VmRunnerSimulator runner;
     private static PoolScene scene;
     /** Held here: java.util.logging keeps loggers only weakly, and with them their handlers. */
     private static final Logger WRITER_LOG = Logger.getLogger(ClusterWriter.class.getName());
@@ -78,7 +79,7 @@ class UpstreamCrdIT {
                 .endMetadata().build()).create();
         TestCluster.makePoolNamespace(cp, NAMESPACE);
         scene = new PoolScene(cp, NAMESPACE);
-        runner = new RunnerSimulator(cp.client(TestUser.ROOT), NAMESPACE);
+        runner = new VmRunnerSimulator(cp.client(TestUser.ROOT), NAMESPACE);
         schedulerClient = cp.newClient(TestUser.SCHEDULER);
         scheduler = TestCluster.startScheduler(schedulerClient, NAMESPACE, Map.of());
     }

@@ -1,5 +1,6 @@
 package dev.vmpools.scheduler;
 
+import dev.vmpools.simulator.VmRunnerSimulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class VmWritesIT {
     private static KubernetesClient schedulerClient;
     private static Scheduler scheduler;
-    private static RunnerSimulator runner;
+    private static VmRunnerSimulator runner;
     private static PoolScene scene;
 
     @BeforeAll
@@ -43,7 +44,7 @@ class VmWritesIT {
         TestCluster.install(cp);
         TestCluster.makePoolNamespace(cp, ns.name());
         scene = new PoolScene(cp, ns.name());
-        runner = new RunnerSimulator(cp.client(TestUser.ROOT), ns.name());
+        runner = new VmRunnerSimulator(cp.client(TestUser.ROOT), ns.name());
         schedulerClient = cp.newClient(TestUser.SCHEDULER);
         scheduler = TestCluster.startScheduler(schedulerClient, ns.name(), Map.of());
     }

@@ -1,5 +1,6 @@
 package dev.vmpools.webhook.bench;
 
+import dev.vmpools.controlplane.BenchmarksFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

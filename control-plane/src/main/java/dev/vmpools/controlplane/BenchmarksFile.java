@@ -1,6 +1,5 @@
-package dev.vmpools.scheduler;
+package dev.vmpools.controlplane;
 
-import dev.vmpools.controlplane.Binaries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import java.util.Optional;
  * {@code <!-- bench:<id> -->} and {@code <!-- /bench:<id> -->} and replaces only that; text around the sections
  * (such as notes written by hand after a run) stays as it is.
  */
-final class BenchmarksFile {
+public final class BenchmarksFile {
     private static final String HEADER = """
             # Benchmarks
 
@@ -29,12 +28,12 @@ final class BenchmarksFile {
     private BenchmarksFile() {
     }
 
-    static Path path() {
+    public static Path path() {
         return Binaries.repositoryRoot().resolve("BENCHMARKS.md");
     }
 
     /** Replaces (or appends) the section {@code id} with {@code markdown}. */
-    static synchronized void writeSection(String id, String markdown) throws IOException {
+    public static synchronized void writeSection(String id, String markdown) throws IOException {
         Path file = path();
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : HEADER;
         String begin = "<!-- bench:" + id + " -->";
@@ -51,7 +50,7 @@ final class BenchmarksFile {
     }
 
     /** One Markdown line: processors, CPU, memory, JDK, OS, date and the load average when the benchmark began. */
-    static String machine(Instant at, String loadAtStart) {
+    public static String machine(Instant at, String loadAtStart) {
         String cpu = read("/proc/cpuinfo").flatMap(t -> t.lines().filter(l -> l.startsWith("model name"))
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()).orElse(System.getProperty("os.arch"));
         long memoryKib = read("/proc/meminfo").flatMap(t -> t.lines().filter(l -> l.startsWith("MemTotal:"))
@@ -67,7 +66,7 @@ final class BenchmarksFile {
                 DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(at), loadAtStart);
     }
 
-    static String loadAverage() {
+    public static String loadAverage() {
         return read("/proc/loadavg").map(t -> String.join(" ", java.util.Arrays.copyOf(t.split(" "), 3)))
                 .orElse("unknown");
     }
