@@ -199,14 +199,15 @@ public final class DemoStory implements AutoCloseable {
                   export KUBECONFIG=%s
                   kubectl get vmpools,vma,vms,leases -n %s
                   kubectl describe vma alice-%s -n %s
-                  kubectl --context bob -n %s create -f %s      # bob asks again (file in %s)
+                  kubectl --context alice -n %s create -f %s   # alice asks again (a new request: hers expired)
                   kubectl --context carol -n %s create -f %s    # refused: no grant
+                request files are in %s
                 users (kubectl contexts, tokens in %s): root (system:masters), admin (vmpools:admins),
                 alice, bob, dave (group user), carol (no group)
                 kubectl is %s
                 Ctrl-C stops everything.""".formatted(cp.kubeconfig(), NAMESPACE, POOL, NAMESPACE, NAMESPACE,
-                files.resolve("bob-" + POOL + ".yaml"), files, NAMESPACE, files.resolve("carol-" + POOL + ".yaml"),
-                cp.stateDir().resolve("tokens.csv"), cp.binaries().kubectl()));
+                write("alice-again.yaml", assignment("alice-again", null)), NAMESPACE, files.resolve("carol-" + POOL + ".yaml"),
+                files, cp.stateDir().resolve("tokens.csv"), cp.binaries().kubectl()));
     }
 
     /** The VM of an assignment, once it is Assigned. */
