@@ -39,7 +39,7 @@ import javax.net.ssl.TrustManagerFactory;
  * Authentication by a static token file of {@link TestUser}s, authorization by RBAC; the controller
  * manager runs only the garbage collector and the namespace controller, as
  * {@code system:kube-controller-manager} with service-account credentials, as kubeadm runs it.
- * No kubelet runs, so no pod ever starts.
+ * No kubelet runs, so no pod ever starts. etcd skips fsync unless started with {@link EtcdWrites#DURABLE}.
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Duration ETCD_START = Duration.ofSeconds(30);
@@ -47,6 +47,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final Duration CONTROLLER_MANAGER_START = Duration.ofSeconds(60);
 
     private final Binaries binaries;
+    private final EtcdWrites etcdWrites;
     private final Path stateDir;
     private final LocalCertificates authority;
     private final int etcdPort;
@@ -59,8 +60,17 @@ public final class ControlPlane implements AutoCloseable {
     private ManagedProcess apiServer;
     private ManagedProcess controllerManager;
 
-    private ControlPlane(Binaries binaries, Path stateDir) {
+    /** Whether etcd makes its writes durable before it answers. */
+    public enum EtcdWrites {
+        /** {@code --unsafe-no-fsync}: writes reach the page cache only, which is enough for tests (the default). */
+        NO_FSYNC,
+        /** fsync of the WAL and the backend before etcd answers, as every production etcd runs. */
+        DURABLE
+    }
+
+    private ControlPlane(Binaries binaries, EtcdWrites etcdWrites, Path stateDir) {
         this.binaries = binaries;
+        this.etcdWrites = etcdWrites;
         this.stateDir = stateDir;
         this.authority = LocalCertificates.newAuthority("vmpools test control plane");
         this.etcdPort = freePort();
@@ -70,12 +80,21 @@ public final class ControlPlane implements AutoCloseable {
         this.http = HttpClient.newBuilder().sslContext(trusting(authority)).connectTimeout(Duration.ofSeconds(2)).build();
     }
 
-    /** Builds (or finds) the binaries and starts a control plane. */
+    /** Builds (or finds) the binaries and starts a control plane whose etcd skips fsync. */
     public static ControlPlane start() {
         return start(Binaries.locate());
     }
 
+    /** Builds (or finds) the binaries and starts a control plane whose etcd writes as given. */
+    public static ControlPlane start(EtcdWrites etcdWrites) {
+        return start(Binaries.locate(), etcdWrites);
+    }
+
     public static ControlPlane start(Binaries binaries) {
+        return start(binaries, EtcdWrites.NO_FSYNC);
+    }
+
+    public static ControlPlane start(Binaries binaries, EtcdWrites etcdWrites) {
         Path runs = runsRoot();
         try {
             Files.createDirectories(runs);
@@ -93,7 +112,7 @@ public final class ControlPlane implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         LeftoverSweeper.claim(stateDir);
-        ControlPlane plane = new ControlPlane(binaries, stateDir);
+        ControlPlane plane = new ControlPlane(binaries, etcdWrites, stateDir);
         try {
             plane.writeFiles();
             plane.startEtcd();
@@ -127,6 +146,15 @@ public final class ControlPlane implements AutoCloseable {
 
     public Binaries binaries() {
         return binaries;
+    }
+
+    public EtcdWrites etcdWrites() {
+        return etcdWrites;
+    }
+
+    /** etcd's client URL (plain HTTP on 127.0.0.1), which also serves its {@code /metrics}. */
+    public URI etcdUrl() {
+        return URI.create("http://127.0.0.1:" + etcdPort);
     }
 
     /** The CA that signed the API server's certificate; it can also sign serving certificates for test endpoints. */
@@ -287,13 +315,17 @@ public final class ControlPlane implements AutoCloseable {
 
     private void startEtcd() {
         String peer = "http://127.0.0.1:" + etcdPeerPort;
-        String client = "http://127.0.0.1:" + etcdPort;
-        etcd = ManagedProcess.start(binaries, stateDir, "etcd", List.of(binaries.etcd().toString(),
+        String client = etcdUrl().toString();
+        List<String> command = new ArrayList<>(List.of(binaries.etcd().toString(),
                 "--name=default", "--data-dir=" + stateDir.resolve("etcd-data"),
                 "--listen-client-urls=" + client, "--advertise-client-urls=" + client,
                 "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer,
-                "--initial-cluster=default=" + peer, "--unsafe-no-fsync", "--log-level=warn",
+                "--initial-cluster=default=" + peer, "--log-level=warn",
                 "--quota-backend-bytes=" + (4L << 30)));
+        if (etcdWrites == EtcdWrites.NO_FSYNC) {
+            command.add("--unsafe-no-fsync");
+        }
+        etcd = ManagedProcess.start(binaries, stateDir, "etcd", command);
         await("start etcd", etcd, ETCD_START, () -> status(URI.create(client + "/health"), null) == 200);
     }
 
