@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * What a handler decided, built only through the factories: {@link #allowed()},
- * {@link #allowedWithWarnings(String...)}, {@link #patched(JsonNode)}, {@link #forbidden}, {@link #invalid},
- * {@link #denied} and {@link #errored(String)}.
+ * {@link #allowedWithWarnings(String...)}, {@link #patched(JsonNode)}, {@link #patchedWith(ArrayNode)},
+ * {@link #forbidden}, {@link #invalid}, {@link #denied} and {@link #errored(String)}.
  *
  * <p>Every outcome carries warnings (each trimmed to {@value #MAX_WARNING_LENGTH} characters, control
  * characters replaced) and audit annotations; the API server prefixes the annotation keys with the
@@ -61,7 +62,16 @@ public sealed interface AdmissionOutcome {
      * carries neither patch nor patch type.
      */
     static Patched patched(JsonNode mutatedObject) {
-        return new Patched(mutatedObject, List.of(), Map.of());
+        return new Patched(new Mutation.Replacement(mutatedObject), List.of(), Map.of());
+    }
+
+    /**
+     * Admits the request with these RFC 6902 operations on the request's object, as a handler that knows
+     * what it changes writes them (see {@link ObjectEdit}); with none, the answer carries neither patch nor
+     * patch type.
+     */
+    static Patched patchedWith(ArrayNode operations) {
+        return new Patched(new Mutation.Operations(operations), List.of(), Map.of());
     }
 
     /** 403: the requester may not do this. */
@@ -106,13 +116,10 @@ public sealed interface AdmissionOutcome {
         }
     }
 
-    record Patched(JsonNode object, List<String> warnings, Map<String, String> auditAnnotations)
+    record Patched(Mutation mutation, List<String> warnings, Map<String, String> auditAnnotations)
             implements AdmissionOutcome {
         public Patched {
-            Objects.requireNonNull(object, "object");
-            if (!object.isObject()) {
-                throw new IllegalArgumentException("patched object must be a JSON object, not " + object.getNodeType());
-            }
+            Objects.requireNonNull(mutation, "mutation");
             warnings = trimmedWarnings(warnings);
             auditAnnotations = checkedAnnotations(auditAnnotations);
         }
@@ -124,17 +131,38 @@ public sealed interface AdmissionOutcome {
 
         @Override
         public Patched withWarning(String warning) {
-            return new Patched(object, plus(warnings, warning), auditAnnotations);
+            return new Patched(mutation, plus(warnings, warning), auditAnnotations);
         }
 
         @Override
         public Patched withAuditAnnotation(String key, String value) {
-            return new Patched(object, warnings, plus(auditAnnotations, key, value));
+            return new Patched(mutation, warnings, plus(auditAnnotations, key, value));
         }
 
         /** The same answer without a patch, for when the mutation changed nothing. */
         public Allowed unchanged() {
             return new Allowed(warnings, auditAnnotations);
+        }
+    }
+
+    /** How a {@link Patched} answer changes the request's object. */
+    sealed interface Mutation {
+
+        /** The whole object as it is to be stored: the HTTP layer diffs it against the request's object bytes. */
+        record Replacement(JsonNode object) implements Mutation {
+            public Replacement {
+                Objects.requireNonNull(object, "object");
+                if (!object.isObject()) {
+                    throw new IllegalArgumentException("patched object must be a JSON object, not " + object.getNodeType());
+                }
+            }
+        }
+
+        /** The RFC 6902 operations on the request's object, written by the handler. */
+        record Operations(ArrayNode operations) implements Mutation {
+            public Operations {
+                Objects.requireNonNull(operations, "operations");
+            }
         }
     }
 

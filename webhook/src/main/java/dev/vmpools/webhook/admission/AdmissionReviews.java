@@ -100,6 +100,16 @@ public final class AdmissionReviews {
     }
 
     /**
+     * {@code request.object} of a body that {@link #parse} read as a {@link Parsed.Review}, read again from the
+     * bytes: the object exactly as the API server sent it, whatever a handler did to its tree. An empty object
+     * when the request has none.
+     */
+    public ObjectNode object(byte[] body) {
+        return mapper.readTree(body).path("request").get("object") instanceof ObjectNode object
+                ? object : mapper.createObjectNode();
+    }
+
+    /**
      * The response for {@code uid}. {@code patch} is written for a {@link AdmissionOutcome.Patched} outcome
      * only, and must not be empty then (a mutation that changed nothing is {@link AdmissionOutcome.Patched#unchanged()}).
      */

@@ -24,4 +24,12 @@ public final class JsonPatches {
     public static ArrayNode diff(JsonNode original, JsonNode mutated) {
         return (ArrayNode) JsonDiff.asJson(original, mutated, FLAGS);
     }
+
+    /** A field name as a token of a JSON pointer (RFC 6901): {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */
+    public static String escape(String field) {
+        if (field.indexOf('~') < 0 && field.indexOf('/') < 0) {
+            return field;
+        }
+        return field.replace("~", "~0").replace("/", "~1");
+    }
 }

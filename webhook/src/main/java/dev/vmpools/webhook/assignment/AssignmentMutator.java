@@ -7,11 +7,11 @@ import dev.vmpools.api.names.LabelValue;
 import dev.vmpools.webhook.admission.AdmissionHandler;
 import dev.vmpools.webhook.admission.AdmissionOutcome;
 import dev.vmpools.webhook.admission.AdmissionRequest;
+import dev.vmpools.webhook.admission.ObjectEdit;
 import dev.vmpools.webhook.cluster.Assignments;
 import dev.vmpools.webhook.cluster.Pools;
 import dev.vmpools.webhook.identity.Caller;
 import dev.vmpools.webhook.identity.CallerPolicy;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -42,42 +42,35 @@ public final class AssignmentMutator implements AdmissionHandler {
         Caller caller = callers.caller(request.userInfo().username(), request.userInfo().groups(), request.namespace());
         return switch (policy.create(caller, request.namespace(), request.name(), AssignmentSpec.read(object), pools, assignments)) {
             case CreateDecision.Refuse refuse -> refuse.outcome();
-            case CreateDecision.Admit admit -> AdmissionOutcome.patched(mutated(object, admit))
+            case CreateDecision.Admit admit -> AdmissionOutcome.patchedWith(edit(admit).patch(object))
                     .withPool(admit.pool())
                     .withAuditAnnotation(AssignmentValidator.AUDIT_GRANTED_BY, admit.grantedBy().format());
         };
     }
 
-    /** The object with the user, labels, annotations and finalizer of an admitted request. */
-    static ObjectNode mutated(ObjectNode original, CreateDecision.Admit admit) {
-        ObjectNode object = original.deepCopy();
-        ObjectNode spec = object.get("spec") instanceof ObjectNode existing ? existing : object.putObject("spec");
-        spec.put("user", admit.user());
+    /**
+     * The user, labels, annotations and finalizer of an admitted request, as edits of its object: the patch
+     * is written from them, without copying the object.
+     */
+    static ObjectEdit edit(CreateDecision.Admit admit) {
+        ObjectEdit object = new ObjectEdit();
+        object.object("spec").set("user", admit.user());
 
-        ObjectNode metadata = object.get("metadata") instanceof ObjectNode existing ? existing : object.putObject("metadata");
-        ObjectNode labels = metadata.get("labels") instanceof ObjectNode existing ? existing : metadata.putObject("labels");
-        ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode existing
-                ? existing : metadata.putObject("annotations");
+        ObjectEdit metadata = object.object("metadata");
+        ObjectEdit labels = metadata.object("labels");
+        ObjectEdit annotations = metadata.object("annotations");
         name(labels, annotations, MetadataKeys.POOL_LABEL, MetadataKeys.POOL_ANNOTATION, admit.pool());
         name(labels, annotations, MetadataKeys.USER_LABEL, MetadataKeys.USER_ANNOTATION, admit.user());
-        annotations.put(MetadataKeys.GRANTED_BY_ANNOTATION, admit.grantedBy().format());
-
-        ArrayNode finalizers = metadata.get("finalizers") instanceof ArrayNode existing ? existing : metadata.putArray("finalizers");
-        boolean present = false;
-        for (var finalizer : finalizers) {
-            present |= finalizer.isString() && MetadataKeys.FINALIZER.equals(finalizer.stringValue());
-        }
-        if (!present) {
-            finalizers.add(MetadataKeys.FINALIZER);
-        }
+        annotations.set(MetadataKeys.GRANTED_BY_ANNOTATION, admit.grantedBy().format());
+        metadata.include("finalizers", MetadataKeys.FINALIZER);
         return object;
     }
 
-    private static void name(ObjectNode labels, ObjectNode annotations, String labelKey, String annotationKey, String name) {
+    private static void name(ObjectEdit labels, ObjectEdit annotations, String labelKey, String annotationKey, String name) {
         LabelValue value = LabelValue.of(name);
-        labels.put(labelKey, value.value());
+        labels.set(labelKey, value.value());
         if (value.needsAnnotation()) {
-            annotations.put(annotationKey, name);
+            annotations.set(annotationKey, name);
         } else {
             annotations.remove(annotationKey);
         }

@@ -23,9 +23,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * POST endpoints for AdmissionReviews. This class alone does the hardening, so handlers see only
@@ -125,18 +123,14 @@ public final class AdmissionService implements HttpService {
                         + ": " + refused.denial().message());
                 yield answer(refused.uid(), AdmissionMetrics.UNKNOWN_OPERATION, refused.denial(), emptyPatch());
             }
-            case Parsed.Review review -> decide(endpoint, review.request());
+            case Parsed.Review review -> decide(endpoint, review.request(), body);
         };
     }
 
-    private Answer decide(Endpoint endpoint, AdmissionRequest request) {
+    private Answer decide(Endpoint endpoint, AdmissionRequest request, byte[] body) {
         String operation = request.operation().name();
         AdmissionOutcome outcome;
         ArrayNode patch = emptyPatch();
-        // The patch base, copied before the handler runs, so that a handler editing the tree in place
-        // cannot hide a change (a copy of the parsed tree costs a fraction of parsing the body again).
-        JsonNode base = endpoint.mutating() ? request.object().<JsonNode>map(ObjectNode::deepCopy)
-                .orElseGet(reviews.mapper()::createObjectNode) : null;
         try {
             outcome = mismatch(endpoint, request)
                     .orElseGet(() -> Objects.requireNonNull(handlers.get(endpoint).handle(request), "handler returned no outcome"));
@@ -144,7 +138,11 @@ public final class AdmissionService implements HttpService {
                 if (!endpoint.mutating()) {
                     throw new IllegalStateException("validating endpoint " + endpoint.path() + " answered with a patch");
                 }
-                patch = JsonPatches.diff(base, patched.object());
+                patch = switch (patched.mutation()) {
+                    case AdmissionOutcome.Mutation.Operations operations -> operations.operations();
+                    // Against the object read again from the bytes: the handler may have edited the parsed tree in place.
+                    case AdmissionOutcome.Mutation.Replacement replacement -> JsonPatches.diff(reviews.object(body), replacement.object());
+                };
                 if (patch.isEmpty()) {
                     outcome = patched.unchanged();
                 }

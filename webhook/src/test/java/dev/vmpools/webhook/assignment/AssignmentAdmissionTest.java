@@ -14,15 +14,16 @@ import dev.vmpools.webhook.WebhookConfig;
 import dev.vmpools.webhook.admission.AdmissionOutcome;
 import dev.vmpools.webhook.admission.AdmissionReviews;
 import dev.vmpools.webhook.admission.Fixtures;
-import dev.vmpools.webhook.admission.JsonPatches;
 import dev.vmpools.webhook.admission.Operation;
 import dev.vmpools.webhook.cluster.ExistingAssignment;
 import dev.vmpools.webhook.http.AdmissionMetrics;
 import dev.vmpools.webhook.http.AdmissionService;
 import dev.vmpools.webhook.http.Endpoint;
+import io.fabric8.zjsonpatch.JsonPatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The VmAssignment endpoints from request bytes to answer, with the rules of {@link AssignmentPolicy}. */
@@ -93,7 +94,7 @@ class AssignmentAdmissionTest {
 
         AdmissionOutcome outcome = mutator.handle(Requests.assignment(Operation.CREATE, Requests.ALICE, "vmop-dev", "req", object, null));
 
-        JsonNode mutated = ((AdmissionOutcome.Patched) outcome).object();
+        JsonNode mutated = patched(object, outcome);
         assertThat(mutated.at("/metadata/labels")).isEqualTo(Requests.json(
                 "{\"vmpools.dev/user\":\"alice\",\"team\":\"a\",\"vmpools.dev/pool\":\"test-vms\"}"));
         assertThat(mutated.at("/metadata/annotations")).isEqualTo(Requests.json("{\"vmpools.dev/granted-by\":\"role:user\"}"));
@@ -110,7 +111,7 @@ class AssignmentAdmissionTest {
         AdmissionOutcome outcome = lenient.handle(Requests.assignment(Operation.CREATE, Requests.user("alice@example.org", "user"),
                 "vmop-dev", "req", object, null));
 
-        JsonNode mutated = ((AdmissionOutcome.Patched) outcome).object();
+        JsonNode mutated = patched(object, outcome);
         assertThat(mutated.at("/metadata/labels/vmpools.dev~1user").stringValue()).startsWith("alice-example.org-").hasSizeLessThanOrEqualTo(63);
         assertThat(mutated.at("/metadata/annotations/vmpools.dev~1user").stringValue()).isEqualTo("alice@example.org");
         assertThat(mutated.at("/metadata/annotations").has("vmpools.dev/pool")).isFalse();
@@ -124,12 +125,12 @@ class AssignmentAdmissionTest {
 
         AdmissionOutcome adminMutated = mutator.handle(Requests.assignment(Operation.CREATE, Requests.ADMIN, "vmop-dev", "req", forBob, null));
         AdmissionOutcome adminValidated = validator.handle(Requests.assignment(Operation.CREATE, Requests.ADMIN, "vmop-dev", "req",
-                (ObjectNode) ((AdmissionOutcome.Patched) adminMutated).object(), null));
+                patched(forBob, adminMutated), null));
         AdmissionOutcome carolMutated = mutator.handle(Requests.assignment(Operation.CREATE, Requests.CAROL, "vmop-dev", "req", carols, null));
         AdmissionOutcome carolValidated = validator.handle(Requests.assignment(Operation.CREATE, Requests.CAROL, "vmop-dev", "req", carols, null));
 
         assertThat(adminMutated.warnings()).isEmpty();
-        assertThat(((AdmissionOutcome.Patched) adminMutated).object().at("/metadata/annotations/vmpools.dev~1granted-by").stringValue())
+        assertThat(patched(forBob, adminMutated).at("/metadata/annotations/vmpools.dev~1granted-by").stringValue())
                 .isEqualTo("admin:admin");
         assertThat(adminValidated).isInstanceOf(AdmissionOutcome.Allowed.class);
         assertThat(adminValidated.warnings()).singleElement().satisfies(w -> assertThat(w).contains("names user bob"));
@@ -160,10 +161,21 @@ class AssignmentAdmissionTest {
 
         AdmissionOutcome outcome = mutator.handle(Requests.assignment(Operation.CREATE, Requests.ALICE, "vmop-dev", "req", object, null));
 
-        assertThat(JsonPatches.diff(object, ((AdmissionOutcome.Patched) outcome).object()))
+        assertThat(operations(outcome))
                 .extracting(op -> op.path("path").stringValue())
                 .containsExactlyInAnyOrder("/metadata/labels/vmpools.dev~1pool", "/metadata/labels/vmpools.dev~1user",
                         "/metadata/annotations", "/metadata/finalizers", "/spec/user");
+    }
+
+    /** The mutator's operations. */
+    static ArrayNode operations(AdmissionOutcome outcome) {
+        AdmissionOutcome.Patched patched = (AdmissionOutcome.Patched) outcome;
+        return ((AdmissionOutcome.Mutation.Operations) patched.mutation()).operations();
+    }
+
+    /** The object as the API server stores it: the mutator's patch applied to the request's object. */
+    static ObjectNode patched(ObjectNode original, AdmissionOutcome outcome) {
+        return (ObjectNode) JsonPatch.apply(operations(outcome), original);
     }
 
     private JsonNode answer(Endpoint endpoint, byte[] body) {

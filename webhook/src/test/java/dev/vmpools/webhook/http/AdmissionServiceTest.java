@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The service's checks after the HTTP ones, called in-process. */
@@ -51,6 +52,27 @@ class AdmissionServiceTest {
         assertThat(response.has("patch")).isFalse();
         assertThat(response.has("patchType")).isFalse();
         assertThat(response.at("/auditAnnotations/decision").stringValue()).isEqualTo("allowed");
+    }
+
+    @ParameterizedTest(name = "{0} operations")
+    @CsvSource({"0, allowed", "1, patched"})
+    void answersWithTheOperationsAHandlerWroteAndWithoutPatchWhenThereAreNone(int count, String decision) {
+        AdmissionService writing = new AdmissionService(new AdmissionHandlers(TestHandlers.allowing(), request -> {
+            ArrayNode operations = reviews.mapper().createArrayNode();
+            for (int i = 0; i < count; i++) {
+                operations.addObject().put("op", "add").put("path", "/spec/user").put("value", "alice");
+            }
+            return AdmissionOutcome.patchedWith(operations).withWarning("written by the handler");
+        }, TestHandlers.validating(), TestHandlers.allowing()), reviews, new AdmissionMetrics(registry));
+        AdmissionService.Answer answer = writing.review(Endpoint.MUTATE_VMASSIGNMENTS, Fixtures.bytes(Fixtures.ASSIGNMENT_CREATE_MUTATE));
+        JsonNode response = json(answer).path("response");
+        assertThat(answer.decision()).isEqualTo(decision);
+        assertThat(response.path("allowed").booleanValue()).isTrue();
+        assertThat(response.has("patchType")).isEqualTo(count > 0);
+        assertThat(response.has("patch") ? decode(response.path("patch").stringValue()) : "")
+                .isEqualTo(count > 0 ? "[{\"op\":\"add\",\"path\":\"/spec/user\",\"value\":\"alice\"}]" : "");
+        assertThat(response.at("/warnings/0").stringValue()).isEqualTo("written by the handler");
+        assertThat(response.at("/auditAnnotations/decision").stringValue()).isEqualTo(decision);
     }
 
     @Test
