@@ -1,14 +1,16 @@
 package dev.vmpools.webhook.admission;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import tools.jackson.core.Base64Variants;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -37,6 +39,9 @@ public final class AdmissionReviews {
     public static final String BAD_REQUEST = "BadAdmissionRequest";
     /** Reason of a denial for an operation this webhook does not know. */
     public static final String UNSUPPORTED_OPERATION = "UnsupportedOperation";
+
+    /** Room for an answer without patch; a patch adds its Base64 length. */
+    private static final int RESPONSE_BUFFER_BYTES = 512;
 
     private final JsonMapper mapper;
 
@@ -114,34 +119,51 @@ public final class AdmissionReviews {
      * only, and must not be empty then (a mutation that changed nothing is {@link AdmissionOutcome.Patched#unchanged()}).
      */
     public byte[] response(String uid, AdmissionOutcome outcome, ArrayNode patch) {
-        ObjectNode review = mapper.createObjectNode();
-        review.put("apiVersion", API_VERSION);
-        review.put("kind", KIND);
-        ObjectNode response = review.putObject("response");
-        response.put("uid", uid);
         boolean allowed = outcome instanceof AdmissionOutcome.Allowed || outcome instanceof AdmissionOutcome.Patched;
-        response.put("allowed", allowed);
+        byte[] operations = null;
         if (outcome instanceof AdmissionOutcome.Patched) {
             if (patch.isEmpty()) {
                 throw new IllegalArgumentException("a patched answer needs patch operations; use Patched.unchanged()");
             }
-            response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(mapper.writeValueAsBytes(patch)));
+            operations = mapper.writeValueAsBytes(patch);
         }
-        switch (outcome) {
-            case AdmissionOutcome.Denied denied -> status(response, denied.code(), denied.reason(), denied.message(), denied.causes());
-            case AdmissionOutcome.Errored errored -> status(response, errored.code(), AdmissionOutcome.Errored.REASON, errored.message(), List.of());
-            case AdmissionOutcome.Allowed ignored -> { }
-            case AdmissionOutcome.Patched ignored -> { }
+        // Written as a stream, not built as a tree first: this is every request's answer.
+        int base64 = operations == null ? 0 : (operations.length + 2) / 3 * 4;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(RESPONSE_BUFFER_BYTES + base64);
+        try (JsonGenerator json = mapper.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringProperty("apiVersion", API_VERSION);
+            json.writeStringProperty("kind", KIND);
+            json.writeObjectPropertyStart("response");
+            json.writeStringProperty("uid", uid);
+            json.writeBooleanProperty("allowed", allowed);
+            if (operations != null) {
+                json.writeStringProperty("patchType", "JSONPatch");
+                json.writeName("patch");
+                json.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, operations, 0, operations.length);
+            }
+            switch (outcome) {
+                case AdmissionOutcome.Denied denied -> status(json, denied.code(), denied.reason(), denied.message(), denied.causes());
+                case AdmissionOutcome.Errored errored -> status(json, errored.code(), AdmissionOutcome.Errored.REASON, errored.message(), List.of());
+                case AdmissionOutcome.Allowed ignored -> { }
+                case AdmissionOutcome.Patched ignored -> { }
+            }
+            if (!outcome.warnings().isEmpty()) {
+                json.writeArrayPropertyStart("warnings");
+                for (String warning : outcome.warnings()) {
+                    json.writeString(warning);
+                }
+                json.writeEndArray();
+            }
+            json.writeObjectPropertyStart("auditAnnotations");
+            for (Map.Entry<String, String> annotation : auditAnnotations(outcome).entrySet()) {
+                json.writeStringProperty(annotation.getKey(), annotation.getValue());
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeEndObject();
         }
-        if (!outcome.warnings().isEmpty()) {
-            ArrayNode warnings = response.putArray("warnings");
-            outcome.warnings().forEach(warnings::add);
-        }
-        Map<String, String> audit = auditAnnotations(outcome);
-        ObjectNode annotations = response.putObject("auditAnnotations");
-        audit.forEach(annotations::put);
-        return mapper.writeValueAsBytes(review);
+        return bytes.toByteArray();
     }
 
     /** A Kubernetes {@code Status} body for answers that are not AdmissionReviews (400, 413, 415, 503). */
@@ -167,22 +189,27 @@ public final class AdmissionReviews {
         return audit;
     }
 
-    private static void status(ObjectNode response, int code, String reason, String message,
+    private static void status(JsonGenerator json, int code, String reason, String message,
                                List<AdmissionOutcome.Cause> causes) {
-        ObjectNode status = response.putObject("status");
-        status.put("status", "Failure");
-        status.put("code", code);
-        status.put("reason", reason);
-        status.put("message", message);
+        json.writeObjectPropertyStart("status");
+        json.writeStringProperty("status", "Failure");
+        json.writeNumberProperty("code", code);
+        json.writeStringProperty("reason", reason);
+        json.writeStringProperty("message", message);
         if (!causes.isEmpty()) {
-            ArrayNode list = status.putObject("details").putArray("causes");
+            json.writeObjectPropertyStart("details");
+            json.writeArrayPropertyStart("causes");
             for (AdmissionOutcome.Cause cause : causes) {
-                ObjectNode entry = list.addObject();
-                entry.put("reason", cause.type().wireName());
-                entry.put("message", cause.message());
-                entry.put("field", cause.field());
+                json.writeStartObject();
+                json.writeStringProperty("reason", cause.type().wireName());
+                json.writeStringProperty("message", cause.message());
+                json.writeStringProperty("field", cause.field());
+                json.writeEndObject();
             }
+            json.writeEndArray();
+            json.writeEndObject();
         }
+        json.writeEndObject();
     }
 
     private static AdmissionRequest request(String uid, ObjectNode request) {
