@@ -300,7 +300,7 @@ public sealed interface AdmissionOutcome {
 
     private static Map<String, String> checkedAnnotations(Map<String, String> annotations) {
         annotations.forEach((key, value) -> {
-            if (!OutcomeChecks.ANNOTATION_KEY.matcher(key).matches()) {
+            if (!OutcomeChecks.isAnnotationKey(key)) {
                 throw new IllegalArgumentException("audit annotation key must be a name without prefix, not '" + key + "'");
             }
             Objects.requireNonNull(value, "audit annotation " + key);

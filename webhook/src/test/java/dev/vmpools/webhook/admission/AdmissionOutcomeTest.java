@@ -85,10 +85,17 @@ class AdmissionOutcomeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vmpools.dev/pool", "", "-pool"})
+    @ValueSource(strings = {"vmpools.dev/pool", "", "-pool", "pool.", "pool key", "pööl",
+        "a234567890123456789012345678901234567890123456789012345678901234"})
     void refusesAuditKeysWithPrefixOrOddCharacters(String key) {
         assertThatThrownBy(() -> AdmissionOutcome.allowed().withAuditAnnotation(key, "v"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"p", "granted-by_2.x", "a23456789012345678901234567890123456789012345678901234567890123"})
+    void acceptsAuditKeysThatAreNamesWithoutPrefix(String key) {
+        assertThat(AdmissionOutcome.allowed().withAuditAnnotation(key, "v").auditAnnotations()).containsEntry(key, "v");
     }
 
     @Test
