@@ -1,8 +1,10 @@
 package dev.vmpools.webhook.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +38,8 @@ public final class AdmissionService implements HttpService {
 
     /** The API server's own request limit; nothing larger comes from it. */
     public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+    /** Announced bodies up to this size are read into one array of their size, allocated before they arrive. */
+    static final int EXACT_READ_BYTES = 64 * 1024;
     public static final String UNSUPPORTED_KIND = "UnsupportedKind";
     public static final String UNSUPPORTED_SUBRESOURCE = "UnsupportedSubresource";
 
@@ -97,7 +101,7 @@ public final class AdmissionService implements HttpService {
         byte[] body;
         try {
             // Not closed: closing reads on, and Helidon discards or closes what is left itself.
-            body = request.content().inputStream().readNBytes(MAX_BODY_BYTES + 1);
+            body = read(request.content().inputStream(), length);
         } catch (IOException | UncheckedIOException e) {
             LOG.log(Level.DEBUG, () -> "admission request body on " + endpoint.path() + " could not be read: " + e);
             return unread(rejection(400, "BadRequest", "the request body could not be read: " + e.getMessage()));
@@ -112,6 +116,25 @@ public final class AdmissionService implements HttpService {
             return tooLarge("more than " + MAX_BODY_BYTES + " bytes");
         }
         return review(endpoint, body);
+    }
+
+    /**
+     * The body, read to the end of the entity. A body of an announced length up to {@value #EXACT_READ_BYTES} bytes
+     * (every review from the API server) goes into one array of its size; any other is read in chunks up to one
+     * byte past the limit, so that an oversized chunked body shows as such.
+     */
+    private static byte[] read(InputStream in, OptionalLong length) throws IOException {
+        if (length.isEmpty() || length.getAsLong() > EXACT_READ_BYTES) {
+            return in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        byte[] body = new byte[(int) length.getAsLong()];
+        int read = in.readNBytes(body, 0, body.length);
+        if (read < body.length) {
+            return Arrays.copyOf(body, read);
+        }
+        // The end of the entity, as a chunked read reaches it.
+        in.read();
+        return body;
     }
 
     /** The answer to a JSON body within the size limit: every check after the HTTP ones. */

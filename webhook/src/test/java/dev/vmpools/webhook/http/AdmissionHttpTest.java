@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -114,6 +116,21 @@ class AdmissionHttpTest {
         HttpsConnection.Response response = connection.postJson("/validate/vmassignments", body);
         assertThat(response.status()).isEqualTo(200);
         assertThat(json(response).at("/response/allowed").booleanValue()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, AdmissionService.EXACT_READ_BYTES, AdmissionService.EXACT_READ_BYTES + 1})
+    void announcedBodiesOfAnySizeAreJudgedAndTheConnectionCarriesTheNext(int size) throws Exception {
+        byte[] review = Fixtures.bytes(Fixtures.ASSIGNMENT_CREATE_VALIDATE);
+        byte[] body = Arrays.copyOf(review, Math.max(size, review.length));
+        Arrays.fill(body, review.length, body.length, (byte) ' ');
+
+        HttpsConnection.Response first = connection.postJson("/validate/vmassignments", body);
+        HttpsConnection.Response next = connection.postJson("/validate/vmassignments", review);
+
+        assertThat(json(first).at("/response/allowed").booleanValue()).isTrue();
+        assertThat(first.header("connection")).isNotEqualTo("close");
+        assertThat(json(next).at("/response/allowed").booleanValue()).isTrue();
     }
 
     @Test
