@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  */
 final class SchedulerProcess implements AutoCloseable {
     /** The JVM flags of {@code manifests/workloads/scheduler.yaml} (JAVA_TOOL_OPTIONS). */
-    static final List<String> DEPLOYMENT_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=70", "-XX:InitialRAMPercentage=30",
+    static final List<String> DEPLOYMENT_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=35", "-XX:InitialRAMPercentage=10",
+            "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=10000",
             "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC");
     /**
      * The Deployment's memory limit (768Mi), which a JVM in the container sees as its RAM: the percentages above
