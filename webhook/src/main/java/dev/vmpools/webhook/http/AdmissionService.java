@@ -18,6 +18,7 @@ import dev.vmpools.webhook.admission.AdmissionReviews;
 import dev.vmpools.webhook.admission.AdmissionReviews.Parsed;
 import dev.vmpools.webhook.admission.JsonPatches;
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.RequestException;
@@ -90,7 +91,7 @@ public final class AdmissionService implements HttpService {
     }
 
     private Answer answer(Endpoint endpoint, ServerRequest request) {
-        OptionalLong length = request.headers().contentLength();
+        OptionalLong length = contentLength(request);
         if (length.isPresent() && length.getAsLong() > MAX_BODY_BYTES) {
             return tooLarge(length.getAsLong() + " bytes");
         }
@@ -228,6 +229,23 @@ public final class AdmissionService implements HttpService {
 
     private ArrayNode emptyPatch() {
         return reviews.mapper().createArrayNode();
+    }
+
+    /**
+     * The announced body length, read from the header here: Helidon's typed {@code contentLength()} looks a
+     * mapper up in its service registry on every call. A value that is no length counts as none.
+     */
+    private static OptionalLong contentLength(ServerRequest request) {
+        Optional<String> value = request.headers().first(HeaderNames.CONTENT_LENGTH);
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long length = Long.parseLong(value.get().trim());
+            return length < 0 ? OptionalLong.empty() : OptionalLong.of(length);
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static boolean isJson(ServerRequest request) {
