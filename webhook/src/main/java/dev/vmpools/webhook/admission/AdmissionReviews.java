@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Reads {@code admission.k8s.io/v1} AdmissionReview requests and writes their responses.
@@ -42,6 +43,8 @@ public final class AdmissionReviews {
 
     /** Room for an answer without patch; a patch adds its Base64 length. */
     private static final int RESPONSE_BUFFER_BYTES = 512;
+    /** Room for the patch of a VmAssignment CREATE. */
+    private static final int PATCH_BUFFER_BYTES = 512;
 
     private final JsonMapper mapper;
 
@@ -125,7 +128,7 @@ public final class AdmissionReviews {
             if (patch.isEmpty()) {
                 throw new IllegalArgumentException("a patched answer needs patch operations; use Patched.unchanged()");
             }
-            operations = mapper.writeValueAsBytes(patch);
+            operations = patch(patch);
         }
         // Written as a stream, not built as a tree first: this is every request's answer.
         int base64 = operations == null ? 0 : (operations.length + 2) / 3 * 4;
@@ -164,6 +167,38 @@ public final class AdmissionReviews {
             json.writeEndObject();
         }
         return bytes.toByteArray();
+    }
+
+    /** The patch as JSON, written token by token: the same bytes as the mapper writes, at a fraction of its cost per call. */
+    private byte[] patch(ArrayNode patch) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(PATCH_BUFFER_BYTES);
+        try (JsonGenerator json = mapper.createGenerator(bytes)) {
+            write(json, patch);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void write(JsonGenerator json, JsonNode node) {
+        switch (node) {
+            case StringNode string -> json.writeString(string.stringValue());
+            case ObjectNode object -> {
+                json.writeStartObject();
+                for (Map.Entry<String, JsonNode> property : object.properties()) {
+                    json.writeName(property.getKey());
+                    write(json, property.getValue());
+                }
+                json.writeEndObject();
+            }
+            case ArrayNode array -> {
+                json.writeStartArray();
+                for (JsonNode element : array) {
+                    write(json, element);
+                }
+                json.writeEndArray();
+            }
+            // Numbers, booleans, null and the rest as Jackson renders them.
+            default -> json.writeTree(node);
+        }
     }
 
     /** A Kubernetes {@code Status} body for answers that are not AdmissionReviews (400, 413, 415, 503). */

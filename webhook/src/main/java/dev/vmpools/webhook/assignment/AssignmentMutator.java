@@ -42,17 +42,20 @@ public final class AssignmentMutator implements AdmissionHandler {
         Caller caller = callers.caller(request.userInfo().username(), request.userInfo().groups(), request.namespace());
         return switch (policy.create(caller, request.namespace(), request.name(), AssignmentSpec.read(object), pools, assignments)) {
             case CreateDecision.Refuse refuse -> refuse.outcome();
-            case CreateDecision.Admit admit -> AdmissionOutcome.patchedWith(edit(admit).patch(object))
-                    .withPool(admit.pool())
-                    .withAuditAnnotation(AssignmentValidator.AUDIT_GRANTED_BY, admit.grantedBy().format());
+            case CreateDecision.Admit admit -> {
+                String grantedBy = admit.grantedBy().format();
+                yield AdmissionOutcome.patchedWith(edit(admit, grantedBy).patch(object))
+                        .withPool(admit.pool())
+                        .withAuditAnnotation(AssignmentValidator.AUDIT_GRANTED_BY, grantedBy);
+            }
         };
     }
 
     /**
      * The user, labels, annotations and finalizer of an admitted request, as edits of its object: the patch
-     * is written from them, without copying the object.
+     * is written from them, without copying the object. {@code grantedBy} is the formatted {@code admit.grantedBy()}.
      */
-    static ObjectEdit edit(CreateDecision.Admit admit) {
+    private static ObjectEdit edit(CreateDecision.Admit admit, String grantedBy) {
         ObjectEdit object = new ObjectEdit();
         object.object("spec").set("user", admit.user());
 
@@ -61,7 +64,7 @@ public final class AssignmentMutator implements AdmissionHandler {
         ObjectEdit annotations = metadata.object("annotations");
         name(labels, annotations, MetadataKeys.POOL_LABEL, MetadataKeys.POOL_ANNOTATION, admit.pool());
         name(labels, annotations, MetadataKeys.USER_LABEL, MetadataKeys.USER_ANNOTATION, admit.user());
-        annotations.set(MetadataKeys.GRANTED_BY_ANNOTATION, admit.grantedBy().format());
+        annotations.set(MetadataKeys.GRANTED_BY_ANNOTATION, grantedBy);
         metadata.include("finalizers", MetadataKeys.FINALIZER);
         return object;
     }
