@@ -109,7 +109,7 @@ public record AssignmentPolicy(IdentityPolicy identity) {
                                 + " is being deleted: request a VM from another pool",
                         Cause.invalid("spec.pool", "VmPool " + pool + " is being deleted")).withPool(pool));
             }
-            case PoolLookup.Found found -> permissions = PoolPermissions.read(found.spec().permissions()).permissions();
+            case PoolLookup.Found found -> permissions = found.permissions();
         }
 
         List<String> warnings = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +50,12 @@ public final class InformerCaches implements Pools, Assignments, AutoCloseable {
     private final Map<String, SharedIndexInformer<VmPool>> poolInformers = new LinkedHashMap<>();
     private final Map<String, SharedIndexInformer<VmAssignment>> assignmentInformers = new LinkedHashMap<>();
     private final ExecutorService liveReads = Executors.newVirtualThreadPerTaskExecutor();
+    /** Each cached pool as last found, so that its grants are read once per version, not once per request. */
+    private final Map<String, Read> reads = new ConcurrentHashMap<>();
+
+    /** A pool of the cache, and what was found in it. */
+    private record Read(VmPool pool, PoolLookup.Found found) {
+    }
 
     /** The key for every namespace. */
     private static final String ALL = "";
@@ -88,10 +95,18 @@ public final class InformerCaches implements Pools, Assignments, AutoCloseable {
     public PoolLookup find(String namespace, String name) {
         Optional<SharedIndexInformer<VmPool>> informer = informer(poolInformers, namespace);
         if (informer.isPresent()) {
-            VmPool cached = informer.get().getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+            String key = Cache.namespaceKeyFunc(namespace, name);
+            VmPool cached = informer.get().getStore().getByKey(key);
             if (cached != null) {
-                return found(cached);
+                // The informer stores a new object for every change: the same object means the same grants.
+                Read read = reads.get(key);
+                if (read == null || read.pool() != cached) {
+                    read = new Read(cached, found(cached));
+                    reads.put(key, read);
+                }
+                return read.found();
             }
+            reads.remove(key);
         }
         return readLive(namespace, name);
     }

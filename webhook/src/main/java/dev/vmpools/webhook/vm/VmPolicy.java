@@ -103,7 +103,7 @@ public final class VmPolicy {
                 return AdmissionOutcome.errored("VmPool " + pool + " in namespace " + namespace + " could not be read ("
                         + unavailable.why() + "); try again").withPool(pool);
             }
-            case PoolLookup.Found found -> permissions = PoolPermissions.read(found.spec().permissions()).permissions();
+            case PoolLookup.Found found -> permissions = found.permissions();
         }
         UserAccess access = permissions.accessOf(assignment.get().user(), caller.roles());
         if (!access.may(needed)) {

@@ -85,6 +85,27 @@ class InformerCachesIT {
     }
 
     @Test
+    void aChangedPoolIsFoundWithItsNewGrantsAndADeletedOneIsMissing() {
+        KubernetesClient root = cp.client(TestUser.ROOT);
+        pool(cached, "changing-pool");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caches.find(cached, "changing-pool") instanceof PoolLookup.Found);
+        assertThat(caches.find(cached, "changing-pool")).isInstanceOfSatisfying(PoolLookup.Found.class,
+                found -> assertThat(found.permissions().namesUser("alice")).isFalse());
+
+        root.resources(VmPool.class).inNamespace(cached).withName("changing-pool").edit(pool -> {
+            pool.setSpec(new VmPoolSpec("PT1H", false, List.of(new PoolGrantSpec("alice", null, List.of("start")))));
+            return pool;
+        });
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(caches.find(cached, "changing-pool"))
+                .isInstanceOfSatisfying(PoolLookup.Found.class, found -> assertThat(found.permissions().namesUser("alice")).isTrue()));
+
+        root.resources(VmPool.class).inNamespace(cached).withName("changing-pool").delete();
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caches.find(cached, "changing-pool") instanceof PoolLookup.Missing);
+    }
+
+    @Test
     void readsAPoolOutsideTheCacheLive() {
         pool(uncached, "live-pool");
 
