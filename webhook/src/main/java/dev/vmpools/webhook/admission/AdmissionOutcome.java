@@ -295,6 +295,9 @@ public sealed interface AdmissionOutcome {
     }
 
     private static List<String> trimmedWarnings(List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return List.of(); // most outcomes: no stream for them
+        }
         return warnings.stream().map(OutcomeChecks::trimWarning).filter(w -> !w.isEmpty()).toList();
     }
 
