@@ -53,13 +53,6 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
     /** The planner's record of each VM, with the VM and Lease objects it was read from. */
     private final Map<String, VmRecord> vmRecords = new ConcurrentHashMap<>();
 
-    /** Told every change of a cached object with the graph nodes it touches. */
-    private interface Linker {
-        void changed(Collection<GroupNode> nodes, HasMetadata now);
-
-        void deleted(Collection<GroupNode> nodes, HasMetadata last);
-    }
-
     private record VmRecord(VirtualMachine vm, Lease lease, VmState state) {
     }
 
@@ -76,36 +69,28 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
             Consumer<Collection<GroupNode>> changes) {
         Objects.requireNonNull(changes, "changes");
         ClusterCaches caches = new ClusterCaches();
-        Linker linked = new Linker() {
-            @Override
-            public void changed(Collection<GroupNode> nodes, HasMetadata now) {
-                caches.index.link(nodes, now);
-                changes.accept(nodes);
-            }
-
-            @Override
-            public void deleted(Collection<GroupNode> nodes, HasMetadata last) {
-                caches.index.forget(last);
-                if (last instanceof VirtualMachine vm) {
-                    caches.vmRecords.remove(key(vm.getMetadata().getNamespace(), vm.getMetadata().getName()));
-                }
-                changes.accept(nodes);
-            }
+        Consumer<Collection<GroupNode>> linked = nodes -> {
+            caches.index.link(nodes);
+            changes.accept(nodes);
         };
+        Consumer<Object> nothingToForget = object -> {
+        };
+        Consumer<VirtualMachine> vmGone = vm -> caches.vmRecords.remove(
+                key(vm.getMetadata().getNamespace(), vm.getMetadata().getName()));
         List<String> scopes = namespaces.isEmpty() ? List.of(ALL) : namespaces.stream().sorted().toList();
         try {
             for (String namespace : scopes) {
                 caches.pools.put(namespace, start(scoped(client.resources(VmPool.class), namespace), Map.of(),
-                        ClusterCaches::nodesOfPool, linked, "VmPools", namespace));
+                        ClusterCaches::nodesOfPool, linked, nothingToForget::accept, "VmPools", namespace));
                 caches.vms.put(namespace, start(scoped(client.resources(VirtualMachine.class), namespace),
-                        Map.of(BY_POOL, ClusterCaches::poolKeysOfVm), ClusterCaches::nodesOfVm, linked, "VMs",
+                        Map.of(BY_POOL, ClusterCaches::poolKeysOfVm), ClusterCaches::nodesOfVm, linked, vmGone, "VMs",
                         namespace));
                 caches.leases.put(namespace, start(scoped(client.leases(), namespace),
-                        Map.of(BY_POOL, ClusterCaches::poolKeysOfLease), ClusterCaches::nodesOfLease, linked,
+                        Map.of(BY_POOL, ClusterCaches::poolKeysOfLease), ClusterCaches::nodesOfLease, linked, nothingToForget::accept,
                         "Leases", namespace));
                 caches.requests.put(namespace, start(scoped(client.resources(VmAssignment.class), namespace),
                         Map.of(BY_POOL, ClusterCaches::poolKeysOfRequest, BY_VM, ClusterCaches::vmKeysOfRequest),
-                        ClusterCaches::nodesOfRequest, linked, "VmAssignments", namespace));
+                        ClusterCaches::nodesOfRequest, linked, nothingToForget::accept, "VmAssignments", namespace));
             }
         } catch (RuntimeException e) {
             caches.close();
@@ -151,11 +136,6 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
     @Override
     public GroupIndex.Component component(GroupNode node) {
         return index.component(node);
-    }
-
-    @Override
-    public boolean linksOf(Collection<? extends HasMetadata> objects) {
-        return index.linksOf(objects);
     }
 
     @Override
@@ -347,7 +327,7 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
 
     private static <T extends HasMetadata> SharedIndexInformer<T> start(Informable<T> informable,
             Map<String, Function<T, List<String>>> indexers, Function<T, List<GroupNode>> nodes,
-            Linker changes, String kind, String namespace) {
+            Consumer<Collection<GroupNode>> changes, Consumer<? super T> deleted, String kind, String namespace) {
         SharedIndexInformer<T> informer = informable.runnableInformer(0);
         if (!indexers.isEmpty()) {
             informer.addIndexers(indexers);
@@ -356,19 +336,20 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T object) {
-                changes.changed(nodes.apply(object), object);
+                changes.accept(nodes.apply(object));
             }
 
             @Override
             public void onUpdate(T before, T after) {
                 Set<GroupNode> touched = new LinkedHashSet<>(nodes.apply(before));
                 touched.addAll(nodes.apply(after));
-                changes.changed(touched, after);
+                changes.accept(touched);
             }
 
             @Override
             public void onDelete(T object, boolean finalStateUnknown) {
-                changes.deleted(nodes.apply(object), object);
+                deleted.accept(object);
+                changes.accept(nodes.apply(object));
             }
         });
         // Keep trying: until the informers can list, the scheduler is not ready and plans nothing.

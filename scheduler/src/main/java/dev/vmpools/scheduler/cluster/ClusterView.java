@@ -7,7 +7,6 @@ import dev.vmpools.scheduler.assignment.Observed;
 import dev.vmpools.scheduler.assignment.VmState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,14 +43,6 @@ public interface ClusterView {
      */
     default GroupIndex.Component component(GroupNode node) {
         return new GroupIndex.Component(PlanningGroup.walk(this, node), 0);
-    }
-
-    /**
-     * Whether the component the view gave holds every link of these objects, as read; false sends the reader to
-     * {@link PlanningGroup#walk}.
-     */
-    default boolean linksOf(Collection<? extends HasMetadata> objects) {
-        return true;
     }
 
     /** Tells the view the parts a plan found in a component it read (see {@link GroupIndex#split}). */

@@ -1,6 +1,5 @@
 package dev.vmpools.scheduler.cluster;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,14 +13,10 @@ import java.util.Set;
  * one component. Components only grow from events, so each is a superset of a planning group: that is safe,
  * because the planner splits what it reads into the true groups (DESIGN §4.2); it only costs time. A plan that
  * finds its component apart, or holding nodes no object names any more, hands back the parts it found
- * ({@link #split}), unless a link changed since the component was read. The caches hold a change a moment before
- * its event reaches the index: a group whose objects are not all linked yet is read by a walk instead
- * ({@link #linksOf}), so that no plan ever sees a VM without the requests that hold it.
+ * ({@link #split}), unless a link changed since the component was read.
  */
 public final class GroupIndex {
     private final Map<GroupNode, Set<GroupNode>> components = new HashMap<>();
-    /** By uid, the version of each object whose links are merged (the caches may hold a newer one for a moment). */
-    private final Map<String, HasMetadata> linked = new HashMap<>();
     private long version;
 
     /** A component as it was read, with the index's version at that moment. */
@@ -29,30 +24,6 @@ public final class GroupIndex {
         public Component {
             nodes = Set.copyOf(nodes);
         }
-    }
-
-    /** Puts the nodes a change of {@code object} touches into one component; {@code object} as it is now. */
-    synchronized void link(Collection<GroupNode> nodes, HasMetadata object) {
-        linked.put(object.getMetadata().getUid(), object);
-        link(nodes);
-    }
-
-    /** Forgets a deleted object (its nodes stay linked until a plan splits them off). */
-    synchronized void forget(HasMetadata object) {
-        linked.remove(object.getMetadata().getUid());
-    }
-
-    /**
-     * Whether the links of exactly these objects (as the caches hold them) are merged: false while the caches
-     * hold a version whose event has not reached the index yet; a component read then may miss a link.
-     */
-    synchronized boolean linksOf(Collection<? extends HasMetadata> objects) {
-        for (HasMetadata object : objects) {
-            if (linked.get(object.getMetadata().getUid()) != object) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Puts the nodes into one component. */

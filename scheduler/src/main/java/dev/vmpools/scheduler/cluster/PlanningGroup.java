@@ -15,7 +15,6 @@ import dev.vmpools.scheduler.assignment.RequestState;
 import dev.vmpools.scheduler.assignment.RequestStatus;
 import dev.vmpools.scheduler.assignment.Snapshot;
 import dev.vmpools.scheduler.assignment.VmState;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,27 +58,10 @@ public record PlanningGroup(String namespace, GroupIndex.Component component, Ma
         vmStates = Collections.unmodifiableMap(vmStates);
     }
 
-    /**
-     * Reads the group of {@code start} from the caches: the component the view gives, or, where the caches hold
-     * objects whose links the view has not merged yet, the component found by a walk.
-     */
+    /** Reads the group of {@code start} from the caches. */
     public static PlanningGroup of(ClusterView view, GroupNode start) {
-        PlanningGroup group = read(view, start, view.component(start));
-        List<HasMetadata> objects = new ArrayList<>(group.vms.size() + group.leases.size() + group.pools.size()
-                + group.requests.size());
-        objects.addAll(group.vms.values());
-        objects.addAll(group.leases.values());
-        objects.addAll(group.pools.values());
-        objects.addAll(group.requests.values());
-        if (view.linksOf(objects)) {
-            return group;
-        }
-        // A version no later split may use: the walk's nodes are not the index's.
-        return read(view, start, new GroupIndex.Component(walk(view, start), -1));
-    }
-
-    private static PlanningGroup read(ClusterView view, GroupNode start, GroupIndex.Component component) {
         String namespace = start.namespace();
+        GroupIndex.Component component = view.component(start);
         Map<String, VmPool> pools = new LinkedHashMap<>();
         Map<String, VirtualMachine> vms = new LinkedHashMap<>();
         Map<String, Lease> leases = new LinkedHashMap<>();
@@ -255,7 +237,7 @@ public record PlanningGroup(String namespace, GroupIndex.Component component, Ma
         if (!key.namespace().equals(namespace)) {
             return Optional.empty();
         }
-        HasMetadata object = switch (key.kind()) {
+        io.fabric8.kubernetes.api.model.HasMetadata object = switch (key.kind()) {
             case POOL -> pools.get(key.name());
             case VM -> vms.get(key.name());
             case REQUEST -> requests.get(key.name());
@@ -264,7 +246,7 @@ public record PlanningGroup(String namespace, GroupIndex.Component component, Ma
         return Optional.ofNullable(object).map(o -> o.getMetadata().getResourceVersion());
     }
 
-    private static String name(HasMetadata object) {
+    private static String name(io.fabric8.kubernetes.api.model.HasMetadata object) {
         return object.getMetadata().getName();
     }
 

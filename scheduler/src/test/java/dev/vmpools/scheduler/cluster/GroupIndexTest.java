@@ -78,10 +78,8 @@ class GroupIndexTest {
         cluster.addPool("b", "PT1H");
         cluster.addVm("vm-1", "a");
         cluster.addVm("vm-2", "b");
-        index.link(List.of(VM1, A), cluster.vm(NS, "vm-1").orElseThrow());
-        index.link(List.of(VM2, B, A), cluster.vm(NS, "vm-2").orElseThrow()); // vm-2 listed pool a once, no longer
-        index.link(List.of(A), cluster.pool(NS, "a").orElseThrow());
-        index.link(List.of(B), cluster.pool(NS, "b").orElseThrow());
+        index.link(List.of(VM1, A));
+        index.link(List.of(VM2, B, A)); // vm-2 listed pool a once, and no longer does
         PlanningGroup group = PlanningGroup.of(new IndexedView(cluster, index), A);
         List<Snapshot> snapshots = group.snapshots(RetentionMode.COMPATIBLE);
 
@@ -99,41 +97,11 @@ class GroupIndexTest {
         InMemoryCluster cluster = new InMemoryCluster();
         cluster.addPool("a", "PT1H");
         cluster.addVm("vm-1", "a");
-        index.link(List.of(VM1, A), cluster.vm(NS, "vm-1").orElseThrow());
-        index.link(List.of(A), cluster.pool(NS, "a").orElseThrow());
-        index.link(List.of(A), cluster.addRequest("alice-a", "a", "alice"));
+        cluster.addRequest("alice-a", "a", "alice");
+        index.link(List.of(VM1, A));
         PlanningGroup group = PlanningGroup.of(new IndexedView(cluster, index), A);
 
         assertThat(group.parts(group.snapshots(RetentionMode.COMPATIBLE))).isEmpty();
-    }
-
-    @Test
-    void aGroupWhoseObjectsTheIndexHasNotSeenYetIsReadByAWalk() {
-        InMemoryCluster cluster = new InMemoryCluster();
-        cluster.addPool("a", "PT1H");
-        cluster.addVm("vm-1", "a");
-        cluster.addLease("vm-1", "a", "alice");
-        cluster.addRequest("alice-a", "a", "alice");
-        cluster.statusNames("alice-a", "vm-1");
-        // The caches hold vm-1 already; its event has not reached the index: vm-1 stands alone there.
-        PlanningGroup group = PlanningGroup.of(new IndexedView(cluster, index), VM1);
-
-        assertThat(group.nodes()).containsExactlyInAnyOrder(A, VM1);
-        assertThat(group.requests()).containsOnlyKeys("alice-a");
-        assertThat(group.component().version()).isNegative();
-    }
-
-    @Test
-    void aGroupWhoseObjectsTheIndexHasSeenIsReadFromTheIndex() {
-        InMemoryCluster cluster = new InMemoryCluster();
-        cluster.addPool("a", "PT1H");
-        index.link(List.of(A), cluster.pool(NS, "a").orElseThrow());
-        index.link(List.of(VM1, A), cluster.addVm("vm-1", "a"));
-
-        PlanningGroup group = PlanningGroup.of(new IndexedView(cluster, index), VM1);
-
-        assertThat(group.nodes()).containsExactlyInAnyOrder(A, VM1);
-        assertThat(group.component().version()).isPositive();
     }
 
     /** The in-memory cluster with its groups from an index, as the informer caches give them. */
@@ -141,11 +109,6 @@ class GroupIndexTest {
         @Override
         public GroupIndex.Component component(GroupNode node) {
             return index.component(node);
-        }
-
-        @Override
-        public boolean linksOf(java.util.Collection<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
-            return index.linksOf(objects);
         }
 
         @Override
