@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -440,8 +439,8 @@ final class Planning {
                 continue;
             }
             Iterator<VmPlan> candidates = eligible.computeIfAbsent(plan.request.pool(),
-                    pool -> inOrder(listing.getOrDefault(pool, List.of()).stream().filter(Planning::free).toList(),
-                            order));
+                    pool -> listing.getOrDefault(pool, List.of()).stream().filter(Planning::free).sorted(order)
+                            .toList().iterator());
             VmPlan chosen = null;
             while (chosen == null && candidates.hasNext()) {
                 VmPlan candidate = candidates.next();
@@ -454,30 +453,6 @@ final class Planning {
             }
         }
         waiting.forEach(plan -> plan.waitMessage = explain(plan));
-    }
-
-    /**
-     * The VMs in order, each found when it is asked for: most plans take one or two VMs of a pool, so a heap
-     * (linear to build) serves them instead of sorting the whole pool.
-     */
-    private static Iterator<VmPlan> inOrder(List<VmPlan> vms, Comparator<VmPlan> order) {
-        PriorityQueue<VmPlan> heap = new PriorityQueue<>(Math.max(1, vms.size()), order);
-        heap.addAll(vms);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return !heap.isEmpty();
-            }
-
-            @Override
-            public VmPlan next() {
-                VmPlan next = heap.poll();
-                if (next == null) {
-                    throw new java.util.NoSuchElementException();
-                }
-                return next;
-            }
-        };
     }
 
     private boolean stickyFor(RequestPlan plan, VmPlan vm) {
@@ -715,16 +690,12 @@ final class Planning {
         }
         // Per VM: the hold that ended, the releases, the requests that gave the VM back, then the new hold.
         for (VmPlan vm : vms.values()) {
-            List<RequestPlan> gaveBack = givingBack.getOrDefault(vm, List.of());
-            if (vm.expired == null && vm.releases.isEmpty() && gaveBack.isEmpty() && vm.holder == null) {
-                continue;
-            }
             List<Action> chain = chains.computeIfAbsent("vm/" + vm.name(), k -> new ArrayList<>());
             if (vm.expired != null) {
                 chain.addAll(requestActions(vm.expired, statuses));
             }
             chain.addAll(vm.releases);
-            for (RequestPlan plan : gaveBack) {
+            for (RequestPlan plan : givingBack.getOrDefault(vm, List.of())) {
                 chain.addAll(requestActions(plan, statuses));
             }
             if (vm.holder != null) {

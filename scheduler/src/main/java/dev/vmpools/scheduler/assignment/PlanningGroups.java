@@ -40,11 +40,6 @@ public final class PlanningGroups {
     /** Splits the objects of one namespace into planning groups, ordered by key. */
     public static PlanningGroups of(Collection<PoolState> pools, Collection<VmState> vms,
             Collection<RequestState> requests) {
-        Optional<String> onlyPool = onlyPool(pools, vms, requests);
-        if (onlyPool.isPresent()) {
-            return new PlanningGroups(List.of(new Snapshot(onlyPool.get(), List.copyOf(pools), List.copyOf(vms),
-                    List.copyOf(requests))));
-        }
         Components components = new Components();
         for (PoolState pool : pools) {
             components.add(pool(pool.name()));
@@ -93,31 +88,6 @@ public final class PlanningGroups {
         }
         groups.sort((a, b) -> a.key().compareTo(b.key()));
         return new PlanningGroups(groups);
-    }
-
-    /**
-     * The one pool every object links to, when all of them link to it alone (the common case of a pool with its
-     * VMs): then they are one group, found without the general search.
-     */
-    private static Optional<String> onlyPool(Collection<PoolState> pools, Collection<VmState> vms,
-            Collection<RequestState> requests) {
-        if (pools.size() != 1) {
-            return Optional.empty();
-        }
-        String pool = pools.iterator().next().name();
-        for (VmState vm : vms) {
-            if (vm.pools().size() != 1 || !vm.pools().get(0).equals(pool)
-                    || !vm.assignment().map(a -> a.pool().equals(pool)).orElse(true)
-                    || !vm.lease().map(LeaseState::pool).map(pool::equals).orElse(true)) {
-                return Optional.empty();
-            }
-        }
-        for (RequestState request : requests) {
-            if (!request.pool().equals(pool)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(pool);
     }
 
     /** All groups, ordered by key. */

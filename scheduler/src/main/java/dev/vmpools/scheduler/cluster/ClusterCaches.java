@@ -6,8 +6,6 @@ import dev.vmpools.api.VirtualMachineStatus;
 import dev.vmpools.api.VmAssignment;
 import dev.vmpools.api.VmPool;
 import dev.vmpools.api.names.LeaseNames;
-import dev.vmpools.scheduler.assignment.Observed;
-import dev.vmpools.scheduler.assignment.VmState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -26,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -49,12 +46,6 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
     private final Map<String, SharedIndexInformer<VirtualMachine>> vms = new LinkedHashMap<>();
     private final Map<String, SharedIndexInformer<Lease>> leases = new LinkedHashMap<>();
     private final Map<String, SharedIndexInformer<VmAssignment>> requests = new LinkedHashMap<>();
-    private final GroupIndex index = new GroupIndex();
-    /** The planner's record of each VM, with the VM and Lease objects it was read from. */
-    private final Map<String, VmRecord> vmRecords = new ConcurrentHashMap<>();
-
-    private record VmRecord(VirtualMachine vm, Lease lease, VmState state) {
-    }
 
     private ClusterCaches() {
     }
@@ -69,28 +60,20 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
             Consumer<Collection<GroupNode>> changes) {
         Objects.requireNonNull(changes, "changes");
         ClusterCaches caches = new ClusterCaches();
-        Consumer<Collection<GroupNode>> linked = nodes -> {
-            caches.index.link(nodes);
-            changes.accept(nodes);
-        };
-        Consumer<Object> nothingToForget = object -> {
-        };
-        Consumer<VirtualMachine> vmGone = vm -> caches.vmRecords.remove(
-                key(vm.getMetadata().getNamespace(), vm.getMetadata().getName()));
         List<String> scopes = namespaces.isEmpty() ? List.of(ALL) : namespaces.stream().sorted().toList();
         try {
             for (String namespace : scopes) {
                 caches.pools.put(namespace, start(scoped(client.resources(VmPool.class), namespace), Map.of(),
-                        ClusterCaches::nodesOfPool, linked, nothingToForget::accept, "VmPools", namespace));
+                        ClusterCaches::nodesOfPool, changes, "VmPools", namespace));
                 caches.vms.put(namespace, start(scoped(client.resources(VirtualMachine.class), namespace),
-                        Map.of(BY_POOL, ClusterCaches::poolKeysOfVm), ClusterCaches::nodesOfVm, linked, vmGone, "VMs",
+                        Map.of(BY_POOL, ClusterCaches::poolKeysOfVm), ClusterCaches::nodesOfVm, changes, "VMs",
                         namespace));
                 caches.leases.put(namespace, start(scoped(client.leases(), namespace),
-                        Map.of(BY_POOL, ClusterCaches::poolKeysOfLease), ClusterCaches::nodesOfLease, linked, nothingToForget::accept,
+                        Map.of(BY_POOL, ClusterCaches::poolKeysOfLease), ClusterCaches::nodesOfLease, changes,
                         "Leases", namespace));
                 caches.requests.put(namespace, start(scoped(client.resources(VmAssignment.class), namespace),
                         Map.of(BY_POOL, ClusterCaches::poolKeysOfRequest, BY_VM, ClusterCaches::vmKeysOfRequest),
-                        ClusterCaches::nodesOfRequest, linked, nothingToForget::accept, "VmAssignments", namespace));
+                        ClusterCaches::nodesOfRequest, changes, "VmAssignments", namespace));
             }
         } catch (RuntimeException e) {
             caches.close();
@@ -131,30 +114,6 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
     @Override
     public Optional<VmAssignment> request(String namespace, String name) {
         return byKey(requests, namespace, name);
-    }
-
-    @Override
-    public GroupIndex.Component component(GroupNode node) {
-        return index.component(node);
-    }
-
-    @Override
-    public void split(GroupIndex.Component read, List<Set<GroupNode>> parts) {
-        index.split(read, parts);
-    }
-
-    /** The record of a VM and its Lease is read again only when either object changed (the caches replace them). */
-    @Override
-    public VmState vmState(VirtualMachine vm, Optional<Lease> lease) {
-        String key = key(vm.getMetadata().getNamespace(), vm.getMetadata().getName());
-        Lease leaseObject = lease.orElse(null);
-        VmRecord record = vmRecords.get(key);
-        if (record != null && record.vm() == vm && record.lease() == leaseObject) {
-            return record.state();
-        }
-        VmState state = Observed.vm(vm, lease);
-        vmRecords.put(key, new VmRecord(vm, leaseObject, state));
-        return state;
     }
 
     /** Whether any VmAssignment of the namespace is cached. */
@@ -327,7 +286,7 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
 
     private static <T extends HasMetadata> SharedIndexInformer<T> start(Informable<T> informable,
             Map<String, Function<T, List<String>>> indexers, Function<T, List<GroupNode>> nodes,
-            Consumer<Collection<GroupNode>> changes, Consumer<? super T> deleted, String kind, String namespace) {
+            Consumer<Collection<GroupNode>> changes, String kind, String namespace) {
         SharedIndexInformer<T> informer = informable.runnableInformer(0);
         if (!indexers.isEmpty()) {
             informer.addIndexers(indexers);
@@ -348,7 +307,6 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
 
             @Override
             public void onDelete(T object, boolean finalStateUnknown) {
-                deleted.accept(object);
                 changes.accept(nodes.apply(object));
             }
         });

@@ -3,13 +3,10 @@ package dev.vmpools.scheduler.cluster;
 import dev.vmpools.api.VirtualMachine;
 import dev.vmpools.api.VmAssignment;
 import dev.vmpools.api.VmPool;
-import dev.vmpools.scheduler.assignment.Observed;
-import dev.vmpools.scheduler.assignment.VmState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What the scheduler knows of the cluster: the informer caches, looked up by name and by the links of the
@@ -36,23 +33,6 @@ public interface ClusterView {
 
     /** Requests whose status names the VM. */
     List<VmAssignment> requestsNaming(String namespace, String vm);
-
-    /**
-     * The nodes of the planning group of {@code node}, or a superset of them; by default a walk over the links of
-     * the objects in view.
-     */
-    default GroupIndex.Component component(GroupNode node) {
-        return new GroupIndex.Component(PlanningGroup.walk(this, node), 0);
-    }
-
-    /** Tells the view the parts a plan found in a component it read (see {@link GroupIndex#split}). */
-    default void split(GroupIndex.Component read, List<Set<GroupNode>> parts) {
-    }
-
-    /** The planner's record of a VM with its Lease; a view may keep those of objects that did not change. */
-    default VmState vmState(VirtualMachine vm, Optional<Lease> lease) {
-        return Observed.vm(vm, lease);
-    }
 
     /** The version held of an object, empty when none is held. */
     default Optional<String> versionOf(ObjectKey key) {

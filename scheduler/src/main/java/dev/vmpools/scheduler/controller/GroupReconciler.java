@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -87,7 +86,7 @@ public final class GroupReconciler {
         if (group.isEmpty()) {
             return Outcome.SETTLED;
         }
-        Optional<Duration> behind = expectations.behind(group::holds, view::versionOf);
+        Optional<Duration> behind = expectations.behind(group.objectKeys(), view::versionOf);
         if (behind.isPresent()) {
             // Our last writes have not reached the caches: their events bring the group back, or the deadline.
             LOG.log(Level.DEBUG, () -> "group " + group.representative() + " waits for the caches to show its writes");
@@ -97,9 +96,7 @@ public final class GroupReconciler {
         Optional<Instant> wakeAt = Optional.empty();
         boolean contended = false;
         boolean failed = false;
-        List<Snapshot> snapshots = group.snapshots(retentionMode);
-        group.parts(snapshots).ifPresent(parts -> view.split(group.component(), parts));
-        for (Snapshot snapshot : snapshots) {
+        for (Snapshot snapshot : group.snapshots(retentionMode)) {
             Map<String, RequestState> requests = new HashMap<>();
             snapshot.requests().forEach(r -> requests.put(r.name(), r));
             remember(snapshot, now);

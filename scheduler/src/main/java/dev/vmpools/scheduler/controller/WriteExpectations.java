@@ -5,13 +5,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 
 /**
  * Our own writes the informer caches have not shown yet. Planning a group again before its caches show what
@@ -69,22 +67,13 @@ public final class WriteExpectations {
      */
     public synchronized Optional<Duration> behind(Collection<ObjectKey> keys,
             Function<ObjectKey, Optional<String>> current) {
-        return behind(Set.copyOf(keys)::contains, current);
-    }
-
-    /**
-     * As {@link #behind(Collection, Function)} for the objects {@code keys} accepts; its cost follows the writes
-     * waited for, not the size of the group.
-     */
-    public synchronized Optional<Duration> behind(Predicate<ObjectKey> keys,
-            Function<ObjectKey, Optional<String>> current) {
         long now = nanoTime.getAsLong();
         long wait = Long.MAX_VALUE;
-        for (ObjectKey key : List.copyOf(expected.keySet())) {
-            if (!keys.test(key)) {
+        for (ObjectKey key : keys) {
+            Expected e = expected.get(key);
+            if (e == null) {
                 continue;
             }
-            Expected e = expected.get(key);
             Optional<String> version = current.apply(key);
             boolean caughtUp = version.isEmpty() ? !e.mustExist() : !e.stale().contains(version.get());
             if (caughtUp || now - e.deadline() >= 0) {
