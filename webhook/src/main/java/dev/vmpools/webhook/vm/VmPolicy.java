@@ -152,7 +152,7 @@ public final class VmPolicy {
         // A map added as a whole (the first label, the first annotation): name the entry, not the map.
         for (JsonNode value = first.get("value"); value != null && value.isObject() && !value.isEmpty(); ) {
             String key = value.propertyNames().iterator().next();
-            pointer += "/" + key.replace("~", "~0").replace("/", "~1");
+            pointer += "/" + JsonPatches.escape(key);
             value = value.get(key);
         }
         return Optional.of(fieldPath(pointer));
