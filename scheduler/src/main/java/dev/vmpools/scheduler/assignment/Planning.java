@@ -67,6 +67,8 @@ final class Planning {
     private final Map<List<String>, Set<VmPlan>> recordedFor = new HashMap<>();
     /** VMs by the pools they list. */
     private final Map<String, List<VmPlan>> listing = new HashMap<>();
+    /** The contender of each pool and user (the first active request), from {@link #classify}. */
+    private final Map<List<String>, RequestPlan> contenders = new HashMap<>();
     /** Why requests of a pool wait, computed once per pool after allocation. */
     private final Map<String, Counts> counts = new HashMap<>();
     private final List<Instant> wakes = new ArrayList<>();
@@ -110,7 +112,7 @@ final class Planning {
     // ---------------------------------------------------------------- deciding
 
     private void classify() {
-        Map<List<String>, RequestPlan> first = new HashMap<>();
+        Map<List<String>, RequestPlan> first = contenders;
         for (RequestPlan plan : requests) {
             RequestState request = plan.request;
             PoolState pool = pools.get(request.pool());
@@ -352,10 +354,48 @@ final class Planning {
                     continue;
                 }
             }
+            if (!vm.clearing && !vm.releasing && outlivedItsRelease(vm)) {
+                clearOutlived(vm);
+                continue;
+            }
             if (!vm.clearing) {
                 vm.record.filter(a -> recordHeld(vm, a)).ifPresent(a -> vm.heldRecord = a);
             }
         }
+    }
+
+    /**
+     * Whether the VM's record was written for a hold that had been released already: the Lease is released in
+     * the name of the record's pool and user, and the record's last use is no later than the Lease's times.
+     * Without leader election one scheduler can commit a record while another, whose caches do not show it,
+     * releases the Lease for a deleted request; a record VM-Operator writes after the release carries a later
+     * last use. Such a record would keep the VM "in retention" for nobody, and auto-login would keep the guest
+     * logged in. A request of that pool and user takes the VM back instead (it is still theirs by the Lease).
+     * Emptying it needs no wait for the caches: the patch tests the exact record, so a release that empties it
+     * at the same time, or a take that replaces it, makes it fail harmlessly.
+     */
+    private boolean outlivedItsRelease(VmPlan vm) {
+        LeaseState lease = vm.lease;
+        if (lease == null || lease.hasHolder() || lease.renewTime() == null || vm.record.isEmpty()) {
+            return false;
+        }
+        PoolAssignment record = vm.record.get();
+        return !contenders.containsKey(List.of(record.pool(), record.user()))
+                && lease.names(record.pool(), record.user()) && record.lastUsed() != null
+                && !record.lastUsed().isAfter(later(lease.renewTime(), lease.acquireTime()));
+    }
+
+    /** Empties a record that outlived its release. */
+    private void clearOutlived(VmPlan vm) {
+        PoolAssignment record = vm.record.orElseThrow();
+        vm.releases.add(new Action.ClearAssignment(vm.name(), record,
+                VmPatches.release(vm.vm.assignmentRecord().orElseThrow())));
+        vm.releasing = true;
+        vm.clearing = true;
+        vm.releases.add(new Action.EmitEvent(new ObjectRef("VirtualMachine", vm.name(), vm.vm.uid()), false,
+                AssignmentReason.RELEASED.reason(), "VM " + vm.name() + " released: status.assignment of "
+                        + record.pool() + "/" + record.user() + " emptied, its Lease was released at "
+                        + vm.lease.renewTime()));
     }
 
     /**
