@@ -330,12 +330,13 @@ final class Burst implements AutoCloseable {
     }
 
     /**
-     * The Events (events.k8s.io) about the requests and VMs a report names, oldest first, with the scheduler
-     * instance that recorded them: the story behind each violation, for the test's output.
+     * The story behind each violation, for the test's output: the Lease and record of each VM a report names, and
+     * the Events (events.k8s.io) about the requests, VMs and users it names or that mention them, oldest first,
+     * with the scheduler instance that recorded them.
      */
     String evidence(Invariants.Report report) {
         Set<String> named = new java.util.TreeSet<>();
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\b(r-\\d{3}|vm-\\d{2})\\b")
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\b(r-\\d{3}|vm-\\d{2}|u-\\d+)\\b")
                 .matcher(String.join("\n", report.violations()));
         while (matcher.find()) {
             named.add(matcher.group(1));
@@ -343,9 +344,28 @@ final class Burst implements AutoCloseable {
         if (named.isEmpty()) {
             return "";
         }
-        StringBuilder text = new StringBuilder("Events about the objects named:\n");
+        StringBuilder text = new StringBuilder("The VMs named:\n");
+        for (String name : named) {
+            if (!name.startsWith("vm-")) {
+                continue;
+            }
+            Lease lease = root.leases().inNamespace(namespace).withName(LeaseNames.forVm(name)).get();
+            VirtualMachine vm = root.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+            text.append("  ").append(name).append(" record ")
+                    .append(vm == null ? "(no VM)" : vm.assignment().map(Object::toString).orElse("none"))
+                    .append("; Lease ").append(lease == null ? "none" : "holder '" + lease.getSpec().getHolderIdentity()
+                            + "' transitions " + lease.getSpec().getLeaseTransitions() + " acquired "
+                            + lease.getSpec().getAcquireTime() + " renewed " + lease.getSpec().getRenewTime() + " for "
+                            + lease.getSpec().getLeaseDurationSeconds() + " s, annotations "
+                            + lease.getMetadata().getAnnotations())
+                    .append('\n');
+        }
+        java.util.regex.Pattern mention = java.util.regex.Pattern.compile(".*\\b("
+                + String.join("|", named) + ")\\b.*", java.util.regex.Pattern.DOTALL);
+        text.append("Events about or mentioning them:\n");
         root.events().v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> e.getRegarding() != null && named.contains(e.getRegarding().getName()))
+                .filter(e -> e.getRegarding() != null && (named.contains(e.getRegarding().getName())
+                        || (e.getNote() != null && mention.matcher(e.getNote()).matches())))
                 .sorted(java.util.Comparator.comparing((io.fabric8.kubernetes.api.model.events.v1.Event e) ->
                         e.getEventTime() == null ? "" : e.getEventTime().getTime()))
                 .forEach(e -> text.append("  ").append(e.getEventTime() == null ? "" : e.getEventTime().getTime())
