@@ -287,7 +287,7 @@ public final class ClusterCaches implements ClusterView, AutoCloseable {
     private static <T extends HasMetadata> SharedIndexInformer<T> start(Informable<T> informable,
             Map<String, Function<T, List<String>>> indexers, Function<T, List<GroupNode>> nodes,
             Consumer<Collection<GroupNode>> changes, String kind, String namespace) {
-        SharedIndexInformer<T> informer = informable.runnableInformer(0);
+        SharedIndexInformer<T> informer = informable.runnableInformer(0).itemStore(new LeanItemStore<>());
         if (!indexers.isEmpty()) {
             informer.addIndexers(indexers);
         }
