@@ -33,18 +33,18 @@ import java.util.Set;
  * @param namespace the namespace
  * @param nodes every node of the component (pools, existing or only named, and VMs)
  * @param pools the pools that exist
- * @param vms the VMs that exist
+ * @param vms the VMs that exist, by name
  * @param leases the Leases of those VMs ({@code vmpool.<vm-name>}), by name
  * @param requests the requests for the group's pools
  */
-public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool> pools, List<VirtualMachine> vms,
-        Map<String, Lease> leases, List<VmAssignment> requests) {
+public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool> pools,
+        Map<String, VirtualMachine> vms, Map<String, Lease> leases, List<VmAssignment> requests) {
 
     public PlanningGroup {
         Objects.requireNonNull(namespace, "namespace");
         nodes = Set.copyOf(nodes);
         pools = List.copyOf(pools);
-        vms = List.copyOf(vms);
+        vms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vms));
         leases = Map.copyOf(leases);
         requests = List.copyOf(requests);
     }
@@ -57,6 +57,7 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
         Map<String, VirtualMachine> vms = new LinkedHashMap<>();
         Map<String, Lease> leases = new LinkedHashMap<>();
         Map<String, VmAssignment> requests = new LinkedHashMap<>();
+        Map<String, VirtualMachine> linked = new java.util.HashMap<>();
         Deque<GroupNode> queue = new ArrayDeque<>();
         queue.add(start);
         nodes.add(start);
@@ -66,7 +67,11 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
             if (node.kind() == GroupNode.Kind.POOL) {
                 String pool = node.name();
                 view.pool(namespace, pool).ifPresent(p -> pools.put(pool, p));
-                view.vmsLinkedTo(namespace, pool).forEach(vm -> next.add(GroupNode.vm(namespace, name(vm))));
+                for (VirtualMachine vm : view.vmsLinkedTo(namespace, pool)) {
+                    // Read from the index already: the VM's node need not look it up again.
+                    linked.put(name(vm), vm);
+                    next.add(GroupNode.vm(namespace, name(vm)));
+                }
                 for (Lease lease : view.leasesNaming(namespace, pool)) {
                     ClusterCaches.vmOfLease(lease).ifPresent(vm -> next.add(GroupNode.vm(namespace, vm)));
                 }
@@ -78,7 +83,8 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
                 }
             } else {
                 String vmName = node.name();
-                Optional<VirtualMachine> vm = view.vm(namespace, vmName);
+                VirtualMachine read = linked.remove(vmName);
+                Optional<VirtualMachine> vm = read != null ? Optional.of(read) : view.vm(namespace, vmName);
                 if (vm.isPresent()) {
                     vms.put(vmName, vm.get());
                     ClusterCaches.linkedPools(vm.get()).forEach(p -> next.add(GroupNode.pool(namespace, p)));
@@ -100,8 +106,8 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
                 }
             }
         }
-        return new PlanningGroup(namespace, nodes, new ArrayList<>(pools.values()), new ArrayList<>(vms.values()),
-                leases, new ArrayList<>(requests.values()));
+        return new PlanningGroup(namespace, nodes, new ArrayList<>(pools.values()), vms, leases,
+                new ArrayList<>(requests.values()));
     }
 
     /**
@@ -110,14 +116,51 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
      * CRD requires) cannot be planned and are left out.
      */
     public List<Snapshot> snapshots(RetentionMode retentionMode) {
+        return snapshots(retentionMode, new VmStates());
+    }
+
+    /** As {@link #snapshots(RetentionMode)}, with the VMs' views from {@code memo} (which forgets deleted VMs). */
+    public List<Snapshot> snapshots(RetentionMode retentionMode, VmStates memo) {
         List<PoolState> poolStates = pools.stream().map(p -> Observed.pool(p, retentionMode)).toList();
-        List<VmState> vmStates = vms.stream()
-                .map(vm -> Observed.vm(vm, Optional.ofNullable(leases.get(LeaseNames.forVm(name(vm))))))
-                .toList();
+        List<VmState> vmStates = new ArrayList<>(vms.size());
+        for (VirtualMachine vm : vms.values()) {
+            vmStates.add(memo.of(namespace, vm, leases.get(LeaseNames.forVm(name(vm)))));
+        }
+        for (GroupNode node : nodes) {
+            if (node.kind() == GroupNode.Kind.VM && !vms.containsKey(node.name())) {
+                memo.forget(namespace, node.name());
+            }
+        }
         List<RequestState> requestStates = requests.stream()
                 .filter(r -> r.getSpec() != null && notEmpty(r.getSpec().pool()))
                 .map(Observed::request).toList();
+        Optional<String> onlyPool = onlyPool(poolStates, vmStates, requestStates);
+        if (onlyPool.isPresent()) {
+            return List.of(new Snapshot(onlyPool.get(), poolStates, vmStates, requestStates));
+        }
         return PlanningGroups.of(poolStates, vmStates, requestStates).groups();
+    }
+
+    /**
+     * The pool, when everything read links to that one pool and each VM to it: then the group cannot fall
+     * apart and needs no search for its components (the common case: a pool whose VMs are its own).
+     */
+    private static Optional<String> onlyPool(List<PoolState> pools, List<VmState> vms, List<RequestState> requests) {
+        Set<String> named = new java.util.HashSet<>();
+        pools.forEach(p -> named.add(p.name()));
+        requests.forEach(r -> named.add(r.pool()));
+        for (VmState vm : vms) {
+            if (vm.pools().isEmpty()) {
+                return Optional.empty();
+            }
+            named.addAll(vm.pools());
+            vm.assignment().ifPresent(a -> named.add(a.pool()));
+            vm.lease().map(dev.vmpools.scheduler.assignment.LeaseState::pool).ifPresent(named::add);
+            if (named.size() > 1) {
+                return Optional.empty();
+            }
+        }
+        return named.size() == 1 ? Optional.of(named.iterator().next()) : Optional.empty();
     }
 
     /** A node of the group that stands for it in logs and wake-ups: its first pool, else its first VM. */
@@ -137,9 +180,9 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
     public List<ObjectKey> objectKeys() {
         List<ObjectKey> keys = new ArrayList<>();
         pools.forEach(p -> keys.add(new ObjectKey(ObjectKey.Kind.POOL, namespace, name(p))));
-        vms.forEach(v -> {
-            keys.add(new ObjectKey(ObjectKey.Kind.VM, namespace, name(v)));
-            keys.add(new ObjectKey(ObjectKey.Kind.LEASE, namespace, LeaseNames.forVm(name(v))));
+        vms.keySet().forEach(v -> {
+            keys.add(new ObjectKey(ObjectKey.Kind.VM, namespace, v));
+            keys.add(new ObjectKey(ObjectKey.Kind.LEASE, namespace, LeaseNames.forVm(v)));
         });
         requests.forEach(r -> keys.add(new ObjectKey(ObjectKey.Kind.REQUEST, namespace, name(r))));
         return keys;
@@ -150,14 +193,13 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
         if (!key.namespace().equals(namespace)) {
             return Optional.empty();
         }
-        List<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects = switch (key.kind()) {
-            case POOL -> pools;
-            case VM -> vms;
-            case REQUEST -> requests;
-            case LEASE -> List.copyOf(leases.values());
+        io.fabric8.kubernetes.api.model.HasMetadata object = switch (key.kind()) {
+            case POOL -> pools.stream().filter(p -> key.name().equals(name(p))).findFirst().orElse(null);
+            case VM -> vms.get(key.name());
+            case REQUEST -> requests.stream().filter(r -> key.name().equals(name(r))).findFirst().orElse(null);
+            case LEASE -> leases.get(key.name());
         };
-        return objects.stream().filter(o -> key.name().equals(name(o))).findFirst()
-                .map(o -> o.getMetadata().getResourceVersion());
+        return Optional.ofNullable(object).map(o -> o.getMetadata().getResourceVersion());
     }
 
     private static String name(io.fabric8.kubernetes.api.model.HasMetadata object) {

@@ -9,6 +9,7 @@ import dev.vmpools.scheduler.assignment.RequestStatus;
 import dev.vmpools.scheduler.assignment.Snapshot;
 import dev.vmpools.scheduler.cluster.ClusterView;
 import dev.vmpools.scheduler.cluster.PlanningGroup;
+import dev.vmpools.scheduler.cluster.VmStates;
 import dev.vmpools.api.retention.RetentionMode;
 import dev.vmpools.scheduler.execution.PlanRunner;
 import dev.vmpools.scheduler.execution.WriteOutcome;
@@ -59,6 +60,8 @@ public final class GroupReconciler {
     private final InstantSource clock;
     private final SchedulerMetrics metrics;
     private final Optional<Duration> terminalTtl;
+    /** The planner's view of each VM, kept while the VM and its Lease stay as they were. */
+    private final VmStates vmStates = new VmStates();
     private final TerminalDeleter deleter;
     private final Duration contentionRetry;
     private final FinalizerGrace finalizerGrace;
@@ -96,7 +99,7 @@ public final class GroupReconciler {
         Optional<Instant> wakeAt = Optional.empty();
         boolean contended = false;
         boolean failed = false;
-        for (Snapshot snapshot : group.snapshots(retentionMode)) {
+        for (Snapshot snapshot : group.snapshots(retentionMode, vmStates)) {
             Map<String, RequestState> requests = new HashMap<>();
             snapshot.requests().forEach(r -> requests.put(r.name(), r));
             remember(snapshot, now);

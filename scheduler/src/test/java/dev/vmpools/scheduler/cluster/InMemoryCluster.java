@@ -55,12 +55,19 @@ public final class InMemoryCluster implements ClusterView {
         return vm;
     }
 
-    /** Sets the VM's {@code status.assignment} as VM-Operator writes it. */
+    /**
+     * Sets the VM's {@code status.assignment} as VM-Operator writes it. Like an informer, the cache then holds a
+     * new object; the one read before stays as it was.
+     */
     public void record(String vm, String pool, String user) {
-        VirtualMachine v = vms.get(vm);
+        VirtualMachine before = vms.get(vm);
+        VirtualMachine v = new VirtualMachine();
+        v.setMetadata(new ObjectMetaBuilder(before.getMetadata()).build());
+        v.setSpec(before.getSpec());
         v.setStatus(new VirtualMachineStatus(new VirtualMachineStatus.Assignment(pool, user, "2025-03-01T10:00:00.000Z"),
                 null, List.of()));
         bump(v);
+        vms.put(vm, v);
     }
 
     /** A released Lease of the VM whose annotations name {@code pool} and {@code user}. */

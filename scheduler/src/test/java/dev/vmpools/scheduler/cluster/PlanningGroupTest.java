@@ -97,6 +97,45 @@ class PlanningGroupTest {
         assertThat(group.snapshots(RetentionMode.COMPATIBLE)).isEmpty();
     }
 
+    @Test
+    void aVmIsReadAgainOnlyOnceItOrItsLeaseChangedAndForgottenOnceDeleted() {
+        cluster.addPool("a", "PT1H");
+        cluster.addVm("vm-1", "a");
+        cluster.addVm("vm-2", "a");
+        VmStates memo = new VmStates();
+        VmState first = vmOf(PlanningGroup.of(cluster, GroupNode.pool(NS, "a")), memo, "vm-1");
+
+        assertThat(vmOf(PlanningGroup.of(cluster, GroupNode.pool(NS, "a")), memo, "vm-1")).isSameAs(first);
+        cluster.addLease("vm-1", "a", "alice");
+        VmState leased = vmOf(PlanningGroup.of(cluster, GroupNode.pool(NS, "a")), memo, "vm-1");
+        assertThat(leased.lease()).isPresent();
+        cluster.record("vm-1", "a", "alice");
+        assertThat(vmOf(PlanningGroup.of(cluster, GroupNode.pool(NS, "a")), memo, "vm-1").assignment())
+                .isPresent();
+
+        cluster.deleteVm("vm-2");
+        PlanningGroup.of(cluster, GroupNode.vm(NS, "vm-2")).snapshots(RetentionMode.COMPATIBLE, memo);
+        assertThat(memo.size()).isEqualTo(1);
+    }
+
+    @Test
+    void poolsLinkedOnlyThroughARecordAreStillOneSnapshotWithTheFirstPoolAsKey() {
+        cluster.addPool("b", "PT1H");
+        cluster.addPool("a", "PT1H");
+        cluster.addVm("vm-1", "b");
+        cluster.record("vm-1", "a", "alice");
+
+        Snapshot snapshot = single(PlanningGroup.of(cluster, GroupNode.pool(NS, "b")));
+
+        assertThat(snapshot.key()).isEqualTo("a");
+        assertThat(snapshot.pools()).extracting(PoolState::name).containsExactlyInAnyOrder("a", "b");
+    }
+
+    private static VmState vmOf(PlanningGroup group, VmStates memo, String vm) {
+        return group.snapshots(RetentionMode.COMPATIBLE, memo).getFirst().vms().stream()
+                .filter(v -> v.name().equals(vm)).findFirst().orElseThrow();
+    }
+
     private static Snapshot single(PlanningGroup group) {
         List<Snapshot> snapshots = group.snapshots(RetentionMode.COMPATIBLE);
         assertThat(snapshots).hasSize(1);
