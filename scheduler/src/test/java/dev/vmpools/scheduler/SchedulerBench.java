@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>{@code -Dvmpools.bench.measure=SECONDS} (15) and {@code -Dvmpools.bench.warmup=SECONDS} (4) set each run's
  * window; {@code -Dvmpools.bench.jfr=true} records the scheduler JVM with JFR into {@code target/};
  * {@code -Dvmpools.bench.sizes=10,1000,10000} sets the pool sizes (a quick trial with smaller ones);
- * {@code -Dvmpools.bench.nmt=true} adds native memory tracking to the scheduler JVM and prints its summary;
+ * {@code -Dvmpools.bench.nmt=true} adds native memory tracking to the scheduler JVM and prints its summary and the
+ * head of its class histogram;
  * {@code -Dvmpools.bench.jvmFlags="..."} tries other flags for the scheduler JVM. With any of the last four the
  * figures are only printed, not written to BENCHMARKS.md.
  */
@@ -50,6 +51,7 @@ class SchedulerBench {
     private static final int CREATE_CONCURRENCY = 32;
     private static final String POOL = "bench";
     private static final long MIB = 1024 * 1024;
+    private static final long MB = 1000 * 1000;
 
     private record Cell(int vms, ClosedLoop.Result loop, ApiRequests requests, double plans, CpuTimes cpu) {
     }
@@ -121,9 +123,11 @@ class SchedulerBench {
                 if (size == POOL_SIZES[POOL_SIZES.length - 1]) {
                     rss = scheduler.residentAfterFullGc();
                     heap = scheduler.jcmd("GC.heap_info");
-                    log("scheduler RSS after a full GC with %,d VMs: %d MiB%n%s", size, rss / MIB, heap);
+                    log("scheduler RSS after a full GC with %,d VMs: %d MiB (%d MB)%n%s", size, rss / MIB, rss / MB, heap);
                     if (Boolean.getBoolean("vmpools.bench.nmt")) {
                         log("%s", scheduler.jcmd("VM.native_memory", "summary"));
+                        log("%s", scheduler.jcmd("GC.class_histogram").lines().limit(40)
+                                .collect(java.util.stream.Collectors.joining("\n")));
                     }
                 }
             }
@@ -287,8 +291,9 @@ class SchedulerBench {
             return used.find() ? Long.parseLong(used.group(1)) : 0;
         }).sum() / 1024;
         md.append(String.format(Locale.ROOT, "%nScheduler memory with %,d VMs (and their Leases) after the runs and"
-                + " `jcmd GC.run`: VmRSS %d MiB, heap used %d MiB.%n%n", POOL_SIZES[POOL_SIZES.length - 1], rss / MIB,
-                heapUsed));
+                + " `jcmd GC.run` and `jcmd System.trim_native_heap` (which the Deployment's"
+                + " `-XX:TrimNativeHeapInterval` does every 10 s): VmRSS %d MiB (%d MB), heap used %d MiB.%n%n",
+                POOL_SIZES[POOL_SIZES.length - 1], rss / MIB, rss / MB, heapUsed));
 
         md.append("| target | measured | met |\n|---|---|---|\n");
         for (Cell cell : cells) {
@@ -312,8 +317,8 @@ class SchedulerBench {
                             + " %.0f ms vs %.0f ms (%.2f×) | %s |%n", clients, clients == 1 ? "" : "s", large, small,
                     large / small, met(large <= 1.5 * small)));
         }
-        md.append(String.format(Locale.ROOT, "| RSS ≤ 300 MiB with 10,000 VMs | %d MiB | %s |%n", rss / MIB,
-                met(rss <= 300 * MIB)));
+        md.append(String.format(Locale.ROOT, "| RSS ≤ 300 MB with 10,000 VMs | %d MB | %s |%n", rss / MB,
+                met(rss <= 300 * MB)));
         return md.toString();
     }
 
