@@ -388,10 +388,7 @@ final class Planning {
     /** Empties a record that outlived its release. */
     private void clearOutlived(VmPlan vm) {
         PoolAssignment record = vm.record.orElseThrow();
-        vm.releases.add(new Action.ClearAssignment(vm.name(), record,
-                VmPatches.release(vm.vm.assignmentRecord().orElseThrow())));
-        vm.releasing = true;
-        vm.clearing = true;
+        vm.emptyRecord();
         vm.releases.add(new Action.EmitEvent(new ObjectRef("VirtualMachine", vm.name(), vm.vm.uid()), false,
                 AssignmentReason.RELEASED.reason(), "VM " + vm.name() + " released: status.assignment of "
                         + record.pool() + "/" + record.user() + " emptied, its Lease was released at "
@@ -411,18 +408,9 @@ final class Planning {
     /** Gives back a VM held for a request that no longer exists: fenced by the Lease's resourceVersion. */
     private void releaseOrphan(VmPlan vm) {
         LeaseState lease = vm.lease;
-        LeaseRecord released = new LeaseRecord("", lease.acquireTime() != null ? lease.acquireTime() : use, use,
-                lease.leaseDurationSeconds() != null && lease.leaseDurationSeconds() > 0
-                        ? lease.leaseDurationSeconds()
-                        : 1,
-                lease.leaseTransitions(), lease.pool(), lease.user(), vm.name(), vm.vm.uid());
-        vm.releases.add(new Action.WriteLease(vm.name(), LeaseNames.forVm(vm.name()),
-                Optional.of(lease.resourceVersion()), released, Action.LeaseChange.RELEASE));
-        vm.releasing = true;
+        vm.releaseLease(use);
         if (lease.pool() != null && lease.user() != null && recordNames(vm, lease.pool(), lease.user())) {
-            vm.releases.add(new Action.ClearAssignment(vm.name(), vm.record.orElseThrow(),
-                    VmPatches.release(vm.vm.assignmentRecord().orElseThrow())));
-            vm.clearing = true;
+            vm.emptyRecord();
         }
         vm.releases.add(new Action.EmitEvent(new ObjectRef("VirtualMachine", vm.name(), vm.vm.uid()), true,
                 AssignmentReason.RELEASED.reason(), "VM " + vm.name() + " released: VmAssignment "
@@ -638,17 +626,8 @@ final class Planning {
     }
 
     private void release(RequestPlan plan, VmPlan vm, boolean clearRecord) {
-        LeaseState lease = vm.lease;
         RequestState request = plan.request;
-        // The annotations keep naming the last holder: a released VM is still "theirs" for stickiness.
-        LeaseRecord released = new LeaseRecord("", lease.acquireTime() != null ? lease.acquireTime() : use, use,
-                lease.leaseDurationSeconds() != null && lease.leaseDurationSeconds() > 0
-                        ? lease.leaseDurationSeconds()
-                        : 1,
-                lease.leaseTransitions(), lease.pool(), lease.user(), vm.name(), vm.vm.uid());
-        vm.releases.add(new Action.WriteLease(vm.name(), LeaseNames.forVm(vm.name()),
-                Optional.of(lease.resourceVersion()), released, Action.LeaseChange.RELEASE));
-        vm.releasing = true;
+        vm.releaseLease(use);
         plan.released.add(vm);
         if (clearRecord && request.hasUser() && recordNames(vm, request.pool(), request.user())) {
             clearRecord(plan, vm);
@@ -656,10 +635,7 @@ final class Planning {
     }
 
     private void clearRecord(RequestPlan plan, VmPlan vm) {
-        vm.releases.add(new Action.ClearAssignment(vm.name(), vm.record.orElseThrow(),
-                VmPatches.release(vm.vm.assignmentRecord().orElseThrow())));
-        vm.releasing = true;
-        vm.clearing = true;
+        vm.emptyRecord();
         plan.released.add(vm);
     }
 
@@ -1184,6 +1160,30 @@ final class Planning {
 
         String name() {
             return vm.name();
+        }
+
+        /**
+         * Releases the Lease read, fenced by its resourceVersion: holder {@code ""}, {@code renewTime} the
+         * instant of use. The annotations keep naming the last holder: a released VM is still "theirs" for
+         * stickiness.
+         */
+        void releaseLease(Instant use) {
+            LeaseRecord released = new LeaseRecord("", lease.acquireTime() != null ? lease.acquireTime() : use, use,
+                    lease.leaseDurationSeconds() != null && lease.leaseDurationSeconds() > 0
+                            ? lease.leaseDurationSeconds()
+                            : 1,
+                    lease.leaseTransitions(), lease.pool(), lease.user(), name(), vm.uid());
+            releases.add(new Action.WriteLease(name(), LeaseNames.forVm(name()),
+                    Optional.of(lease.resourceVersion()), released, Action.LeaseChange.RELEASE));
+            releasing = true;
+        }
+
+        /** Empties {@code status.assignment} if it is still exactly the record read. */
+        void emptyRecord() {
+            releases.add(new Action.ClearAssignment(name(), record.orElseThrow(),
+                    VmPatches.release(vm.assignmentRecord().orElseThrow())));
+            releasing = true;
+            clearing = true;
         }
     }
 }
