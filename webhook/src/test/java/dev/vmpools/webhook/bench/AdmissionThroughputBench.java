@@ -55,7 +55,7 @@ class AdmissionThroughputBench {
 
     @Test
     void admissionReviewsBesideAnEchoOnTheSameServer(ControlPlane cp, TestNamespace namespace, @TempDir Path dir) throws Exception {
-        Machine machine = Machine.current();
+        String machine = BenchmarksFile.machine(java.time.Instant.now(), BenchmarksFile.loadAverage());
         String ns = namespace.name();
         RunningWebhook.install(cp);
         RunningWebhook.bindUsersAndWebhook(cp, ns);
@@ -84,7 +84,7 @@ class AdmissionThroughputBench {
         }
     }
 
-    private void run(Machine machine, WebhookConfig config, int port, String ns, Path dir, ControlPlane cp) throws Exception {
+    private void run(String machine, WebhookConfig config, int port, String ns, Path dir, ControlPlane cp) throws Exception {
         byte[] review = new String(Fixtures.bytes(Fixtures.ASSIGNMENT_CREATE_MUTATE), StandardCharsets.UTF_8)
                 .replace("vmop-dev", ns).getBytes(StandardCharsets.UTF_8);
         Path body = Files.write(dir.resolve("review.json"), review);
@@ -126,10 +126,10 @@ class AdmissionThroughputBench {
         }
     }
 
-    private static String section(Machine machine, WebhookConfig config, Map<String, LoadGenerator.Result> results) {
+    private static String section(String machine, WebhookConfig config, Map<String, LoadGenerator.Result> results) {
         StringBuilder md = new StringBuilder();
         md.append("## Webhook: admission reviews beside an echo on the same server (issue 4 a)\n\n");
-        md.append(machine.markdown()).append("\n\n");
+        md.append(machine).append("\n\n");
         md.append(String.format(Locale.ROOT, """
                 Alice's VmAssignment CREATE review (the mutating webhook's request: %d bytes, fixture \
                 `vmassignment-create-mutate.json`) POSTed to `/mutate/vmassignments`, and the same bytes to an echo \

@@ -115,7 +115,7 @@ class DeployedWebhookBench {
     @Test
     @Order(1)
     void addedLatencyOfOurWebhooksThroughTheApiServer() throws Exception {
-        Machine machine = Machine.current();
+        String machine = BenchmarksFile.machine(java.time.Instant.now(), BenchmarksFile.loadAverage());
         try (Site durable = Site.open(ControlPlane.start(EtcdWrites.DURABLE), Files.createDirectories(dir.resolve("durable")), true)) {
             List<Site> sites = List.of(durable, shared);
             for (Site site : sites) {
@@ -164,7 +164,7 @@ class DeployedWebhookBench {
     @Test
     @Order(2)
     void residentMemoryAfterLoadAndAFullGc() throws Exception {
-        Machine machine = Machine.current();
+        String machine = BenchmarksFile.machine(java.time.Instant.now(), BenchmarksFile.loadAverage());
         Path ca = Files.writeString(dir.resolve("ca.pem"), cp.authority().caPem());
         Map<String, LoadGenerator.Result> results = new LoadGenerator(dir, webhook.port(), ca, 8)
                 .phase("load", "/mutate/vmassignments", review(Fixtures.ASSIGNMENT_CREATE_MUTATE), ADMITTED_WITH_PATCH, LOAD_RATE, LOAD_SECONDS)
@@ -433,10 +433,10 @@ class DeployedWebhookBench {
         }
     }
 
-    private static String addedLatencySection(Machine machine, Measured durable, Measured noFsync, double pressure) {
+    private static String addedLatencySection(String machine, Measured durable, Measured noFsync, double pressure) {
         StringBuilder md = new StringBuilder();
         md.append("## Webhook: added latency of VmAssignment creates through the API server (issue 4 b)\n\n");
-        md.append(machine.markdown()).append("\n\n");
+        md.append(machine).append("\n\n");
         md.append(String.format(Locale.ROOT, """
                 Two baselines, measured in the same rounds on two control planes set up alike:
 
@@ -599,12 +599,12 @@ class DeployedWebhookBench {
         }
     }
 
-    private static String memorySection(Machine machine, LoadGenerator.Result load, long underLoadKib, long peakKib,
+    private static String memorySection(String machine, LoadGenerator.Result load, long underLoadKib, long peakKib,
                                         long afterGcKib, MemoryParts parts, String vmFlags) {
         double afterGcMb = afterGcKib * 1024 / 1e6;
         StringBuilder md = new StringBuilder();
         md.append("## Webhook: resident memory under load with the Deployment's JVM flags (issue 4 c)\n\n");
-        md.append(machine.markdown()).append("\n\n");
+        md.append(machine).append("\n\n");
         md.append(String.format(Locale.ROOT, """
                 The webhook alone in a JVM (`Webhook.start` with TLS from files, caches of one pool namespace with \
                 %d pools and %d VmAssignments), started with the Deployment's `JAVA_TOOL_OPTIONS` from \
