@@ -84,8 +84,13 @@ final class PoolScene {
     }
 
     void vm(String name, String... pools) {
-        vms().resource(Serialization.unmarshal(VM.formatted(name, Serialization.asJson(List.of(pools))),
-                GenericKubernetesResource.class)).create();
+        vms().resource(vmResource(name, pools)).create();
+    }
+
+    /** A VM as an administrator writes it: VM-Operator's fields beside {@code spec.pools}, stopped. */
+    static GenericKubernetesResource vmResource(String name, String... pools) {
+        return Serialization.unmarshal(VM.formatted(name, Serialization.asJson(List.of(pools))),
+                GenericKubernetesResource.class);
     }
 
     /** Changes {@code spec.pools} as an administrator does (a merge patch of that field alone). */

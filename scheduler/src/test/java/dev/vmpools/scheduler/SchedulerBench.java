@@ -5,10 +5,8 @@ import dev.vmpools.api.VirtualMachine;
 import dev.vmpools.controlplane.ControlPlane;
 import dev.vmpools.controlplane.ControlPlaneExtension;
 import dev.vmpools.controlplane.TestUser;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,7 +188,7 @@ class SchedulerBench {
                     threads.submit(() -> {
                         try {
                             root.genericKubernetesResources(VirtualMachine.GROUP + "/" + VirtualMachine.VERSION,
-                                    VirtualMachine.KIND).inNamespace(namespace).resource(vm(name)).create();
+                                    VirtualMachine.KIND).inNamespace(namespace).resource(PoolScene.vmResource(name, POOL)).create();
                             created.incrementAndGet();
                         } finally {
                             slots.release();
@@ -201,23 +199,6 @@ class SchedulerBench {
             }
         }
         return created.get();
-    }
-
-    private static GenericKubernetesResource vm(String name) {
-        return Serialization.unmarshal("""
-                apiVersion: vmoperator.jdrupes.org/v1
-                kind: VirtualMachine
-                metadata: {name: %s}
-                spec:
-                  pools: [%s]
-                  image: {source: "https://images.example.org/debian-13.qcow2"}
-                  vm:
-                    state: Stopped
-                    maximumCpus: 4
-                    currentRam: 4Gi
-                    networks: [{tap: {mac: "00:16:3e:33:58:10"}}]
-                    display: {spice: {port: 5910}, loggedInUser: ""}
-                """.formatted(name, POOL), GenericKubernetesResource.class);
     }
 
     // ---------------------------------------------------------------- reporting
