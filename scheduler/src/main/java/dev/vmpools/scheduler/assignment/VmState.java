@@ -20,10 +20,13 @@ import java.util.Optional;
  * @param assignmentRecord {@code status.assignment} exactly as written ({@code {}} reads as a record without
  *     fields), if present; patches test against it verbatim
  * @param lease the VM's Lease ({@code vmpool.<vm-name>}), if it exists
+ * @param assignment VM-Operator's assignment record, interpreted ({@code {}} and an incomplete record mean
+ *     none): derived from {@code assignmentRecord} once, since every plan asks for it
  */
 public record VmState(String name, String uid, String resourceVersion, List<String> pools,
         Optional<String> desiredState, boolean running, Console console, boolean hasStatus,
-        Optional<VirtualMachineStatus.Assignment> assignmentRecord, Optional<LeaseState> lease) {
+        Optional<VirtualMachineStatus.Assignment> assignmentRecord, Optional<LeaseState> lease,
+        Optional<PoolAssignment> assignment) {
 
     public VmState {
         Checks.name(name, "name");
@@ -34,14 +37,19 @@ public record VmState(String name, String uid, String resourceVersion, List<Stri
         Objects.requireNonNull(console, "console");
         Objects.requireNonNull(assignmentRecord, "assignmentRecord");
         Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(assignment, "assignment");
         if (assignmentRecord.isPresent() && !hasStatus) {
             throw new IllegalArgumentException("VM " + name + " has an assignment record but no status");
         }
     }
 
-    /** VM-Operator's assignment record, interpreted ({@code {}} and an incomplete record mean none). */
-    public Optional<PoolAssignment> assignment() {
-        return assignmentRecord.flatMap(VirtualMachineStatus.Assignment::toPoolAssignment);
+    /** A VM with its assignment record interpreted. */
+    public VmState(String name, String uid, String resourceVersion, List<String> pools, Optional<String> desiredState,
+            boolean running, Console console, boolean hasStatus,
+            Optional<VirtualMachineStatus.Assignment> assignmentRecord, Optional<LeaseState> lease) {
+        this(name, uid, resourceVersion, pools, desiredState, running, console, hasStatus, assignmentRecord, lease,
+                Objects.requireNonNull(assignmentRecord, "assignmentRecord")
+                        .flatMap(VirtualMachineStatus.Assignment::toPoolAssignment));
     }
 
     /** Whether {@code spec.pools} lists the pool. */
