@@ -112,7 +112,6 @@ final class Planning {
     // ---------------------------------------------------------------- deciding
 
     private void classify() {
-        Map<List<String>, RequestPlan> first = contenders;
         for (RequestPlan plan : requests) {
             RequestState request = plan.request;
             PoolState pool = pools.get(request.pool());
@@ -134,7 +133,7 @@ final class Planning {
             } else if (request.grantedBy().revokedIn(pool.permissions())) {
                 plan.fate = Fate.PERMISSION_REVOKED;
             } else {
-                RequestPlan older = first.putIfAbsent(List.of(request.pool(), request.user()), plan);
+                RequestPlan older = contenders.putIfAbsent(List.of(request.pool(), request.user()), plan);
                 plan.fate = older == null ? Fate.CONTENDER : Fate.DUPLICATE;
                 plan.older = older;
             }

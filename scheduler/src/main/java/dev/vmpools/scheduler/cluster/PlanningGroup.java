@@ -5,6 +5,7 @@ import dev.vmpools.api.VmAssignment;
 import dev.vmpools.api.VmPool;
 import dev.vmpools.api.names.LeaseNames;
 import dev.vmpools.api.retention.RetentionMode;
+import dev.vmpools.scheduler.assignment.LeaseState;
 import dev.vmpools.scheduler.assignment.Observed;
 import dev.vmpools.scheduler.assignment.PlanningGroups;
 import dev.vmpools.scheduler.assignment.PoolState;
@@ -14,7 +15,10 @@ import dev.vmpools.scheduler.assignment.VmState;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +48,7 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
         Objects.requireNonNull(namespace, "namespace");
         nodes = Set.copyOf(nodes);
         pools = List.copyOf(pools);
-        vms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vms));
+        vms = Collections.unmodifiableMap(new LinkedHashMap<>(vms));
         leases = Map.copyOf(leases);
         requests = List.copyOf(requests);
     }
@@ -57,7 +61,7 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
         Map<String, VirtualMachine> vms = new LinkedHashMap<>();
         Map<String, Lease> leases = new LinkedHashMap<>();
         Map<String, VmAssignment> requests = new LinkedHashMap<>();
-        Map<String, VirtualMachine> linked = new java.util.HashMap<>();
+        Map<String, VirtualMachine> linked = new HashMap<>();
         Deque<GroupNode> queue = new ArrayDeque<>();
         queue.add(start);
         nodes.add(start);
@@ -146,7 +150,7 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
      * apart and needs no search for its components (the common case: a pool whose VMs are its own).
      */
     private static Optional<String> onlyPool(List<PoolState> pools, List<VmState> vms, List<RequestState> requests) {
-        Set<String> named = new java.util.HashSet<>();
+        Set<String> named = new HashSet<>();
         pools.forEach(p -> named.add(p.name()));
         requests.forEach(r -> named.add(r.pool()));
         for (VmState vm : vms) {
@@ -155,7 +159,7 @@ public record PlanningGroup(String namespace, Set<GroupNode> nodes, List<VmPool>
             }
             named.addAll(vm.pools());
             vm.assignment().ifPresent(a -> named.add(a.pool()));
-            vm.lease().map(dev.vmpools.scheduler.assignment.LeaseState::pool).ifPresent(named::add);
+            vm.lease().map(LeaseState::pool).ifPresent(named::add);
             if (named.size() > 1) {
                 return Optional.empty();
             }
